@@ -1,0 +1,3 @@
+from progkg.cli import main
+
+main()

@@ -1,0 +1,177 @@
+"""`progkg build`: ontology + curated data + imported releases → the embedded store.
+
+Every source goes into its own named graph (DESIGN.md, "Every fact knows where it came
+from"):
+
+* ``ontology/progkg.ttl`` → ``https://w3id.org/progkg/graph/ontology``
+* ``data/<path>.ttl`` → ``https://w3id.org/progkg/graph/<path>`` (e.g. ``graph/seeds/rncp24759``)
+* ``data/mappings/<name>.sssom.tsv`` → ``https://w3id.org/progkg/graph/mappings/<name>``
+* ``build/imports/<kind>.nq`` (written by ``progkg import``) → the graphs named inside it
+
+The new store is written beside the old one and published atomically
+(:mod:`progkg.store`), and ``build/progkg.nq`` is a sorted N-Quads dump of it, so that
+building twice gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from progkg import store as st
+from progkg.errors import ProgkgError
+from progkg.namespaces import GRAPH
+from progkg.paths import Resources
+from progkg.rdfio import read_rdf
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input of the build: a file and the named graph it goes into."""
+
+    kind: str  # "ontology" | "curated" | "mapping" | "import"
+    path: Path
+    graph: str | None  # None: the file names its own graphs (N-Quads imports)
+    display: str
+
+
+@dataclass
+class BuildReport:
+    """What a build produced: triples per named graph, and where."""
+
+    triples_per_graph: dict[str, int] = field(default_factory=dict)
+    store: Path | None = None
+    dump: Path | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(self.triples_per_graph.values())
+
+
+def graph_for_data_file(data_dir: Path, path: Path) -> str:
+    """The named graph IRI of a curated file: its path under ``data/`` without suffix."""
+    rel = path.relative_to(data_dir).as_posix()
+    for suffix in (".sssom.tsv", ".ttl"):
+        if rel.endswith(suffix):
+            rel = rel[: -len(suffix)]
+            break
+    return str(GRAPH) + rel
+
+
+def discover_sources(res: Resources, build: Path) -> list[Source]:
+    """Every input of a build, in a fixed order."""
+    if not res.ontology_file.is_file():
+        raise ProgkgError(f"{res.ontology_file}: the ontology file is missing")
+    sources = [Source("ontology", res.ontology_file, str(GRAPH) + "ontology", _show(res, res.ontology_file))]
+    if res.data.is_dir():
+        for path in sorted(res.data.rglob("*")):
+            if not path.is_file() or any(part.startswith(".") for part in path.relative_to(res.data).parts):
+                continue
+            if path.name.endswith(".ttl"):
+                kind = "curated"
+            elif path.name.endswith(".sssom.tsv"):
+                kind = "mapping"
+            else:
+                continue
+            sources.append(Source(kind, path, graph_for_data_file(res.data, path), _show(res, path)))
+    imports = build / st.IMPORTS_DIR
+    if imports.is_dir():
+        for path in sorted(imports.glob("*.nq")):
+            sources.append(Source("import", path, None, str(path)))
+    return sources
+
+
+def _show(res: Resources, path: Path) -> str:
+    try:
+        return path.relative_to(res.root).as_posix() if res.in_checkout else path.as_posix()
+    except ValueError:
+        return str(path)
+
+
+def read_source(source: Source) -> list[ox.Quad]:
+    """The quads of one source (raises :class:`ProgkgError` naming file and line)."""
+    if source.kind == "mapping":
+        from progkg.linking.sssom import read_sssom_quads
+
+        return read_sssom_quads(source.path, source.graph, display=source.display)
+    return read_rdf(source.path, source.graph, display=source.display)
+
+
+def build(
+    res: Resources,
+    build_dir: Path,
+    progress: Progress = _quiet,
+    replace_import: tuple[str, Path] | None = None,
+) -> BuildReport:
+    """Build the store from every source and publish it atomically.
+
+    ``replace_import=(kind, path)`` builds with ``path`` standing for
+    ``build/imports/<kind>.nq`` and, once the new store is published, moves it there: this
+    is how an import replaces the previous import of the same kind as a whole, leaving
+    everything untouched when anything fails.
+    """
+    with st.write_lock(build_dir, "import" if replace_import else "build"):
+        sources = discover_sources(res, build_dir)
+        if replace_import:
+            kind, new_path = replace_import
+            target = build_dir / st.IMPORTS_DIR / f"{kind}.nq"
+            sources = [s for s in sources if s.path != target]
+            sources.append(Source("import", new_path, None, f"{kind} import"))
+        report = BuildReport()
+        folder = st.new_store_dir(build_dir)
+        try:
+            store = ox.Store(str(folder))
+            for source in sources:
+                if source.kind == "import":
+                    before = len(store)
+                    try:
+                        store.bulk_load(path=str(source.path), format=ox.RdfFormat.N_QUADS)
+                    except SyntaxError as exc:
+                        raise ProgkgError(f"{source.display}: line {exc.lineno}: {exc}") from None
+                    progress(f"  {source.display}: {len(store) - before} quads")
+                    continue
+                quads = read_source(source)
+                store.bulk_extend(quads)
+                progress(f"  {source.display}: {len(quads)} triples")
+            store.flush()
+            for graph in sorted(store.named_graphs(), key=lambda g: g.value):
+                count = sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+                report.triples_per_graph[graph.value] = count
+            dump = build_dir / st.DUMP_FILE
+            with st.atomic_output(dump) as tmp:
+                _write_sorted_dump(store, tmp)
+                store.flush()
+                del store
+                st.publish_store(build_dir, folder)
+            if replace_import:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(new_path, target)
+        except BaseException:
+            import shutil
+
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        report.store = st.store_path(build_dir)
+        report.dump = dump
+        return report
+
+
+def _write_sorted_dump(store: ox.Store, path: Path) -> None:
+    """Dump ``store`` as N-Quads with lines in bytewise order (same graph, same bytes)."""
+    raw = store.dump(format=ox.RdfFormat.N_QUADS)
+    lines = raw.splitlines(keepends=True)
+    lines.sort()
+    with open(path, "wb") as fh:
+        fh.writelines(lines)
+        fh.flush()
+        os.fsync(fh.fileno())

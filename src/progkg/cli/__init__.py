@@ -1,0 +1,84 @@
+"""The ``progkg`` command line: a thin layer over functions that tests call directly.
+
+Exit codes (DESIGN.md): 0 done (warnings allowed), 1 the answer is "no" (violations, a
+refused export), 2 an error. Errors are one message on stderr; a traceback only with
+``--debug`` (or ``PROGKG_DEBUG=1``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+
+import click
+
+from progkg import __version__
+from progkg.errors import EXIT_ERROR, ProgkgError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="progkg")
+@click.option("--debug", is_flag=True, help="Show Python tracebacks on errors.")
+def cli(debug: bool) -> None:
+    """progkg: French higher-education programmes, the skills they certify and the careers
+    they open, as one validated RDF graph.
+
+    \b
+    Exit codes: 0 done · 1 the answer is "no" (violations, refused export) · 2 error.
+    """
+
+
+def _register() -> None:
+    from progkg.cli import (  # noqa: PLC0415 — keep start-up light and the modules separate
+        build_cmds,
+        export_cmds,
+        import_cmds,
+        query_cmds,
+        remote_cmds,
+    )
+
+    for module in (build_cmds, query_cmds, import_cmds, export_cmds, remote_cmds):
+        module.register(cli)
+
+
+_register()
+
+
+def _debug_requested(argv: list[str]) -> bool:
+    return "--debug" in argv or os.environ.get("PROGKG_DEBUG", "") not in ("", "0")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: run the CLI and turn every failure into a message and an exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = _debug_requested(args)
+    try:
+        code = cli.main(args=args, prog_name="progkg", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("progkg: aborted", err=True)
+        code = EXIT_ERROR
+    except click.ClickException as exc:
+        exc.show()
+        code = EXIT_ERROR
+    except ProgkgError as exc:
+        if debug:
+            traceback.print_exc()
+        click.echo(f"progkg: error: {exc.message}", err=True)
+        code = exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("progkg: interrupted; nothing was changed", err=True)
+        code = EXIT_ERROR
+    except BrokenPipeError:
+        code = 0
+    except Exception as exc:  # noqa: BLE001 — the last line of defence for users
+        if debug:
+            traceback.print_exc()
+        click.echo(
+            f"progkg: internal error: {type(exc).__name__}: {exc} (run again with --debug for details)",
+            err=True,
+        )
+        code = EXIT_ERROR
+    sys.exit(code if isinstance(code, int) else 0)

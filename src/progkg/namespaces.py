@@ -1,0 +1,46 @@
+"""Namespaces used across progkg (DESIGN.md, "Vocabulary prefixes" and "Identifiers")."""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
+
+PK = Namespace("https://w3id.org/progkg/ontology#")
+ID = Namespace("https://w3id.org/progkg/id/")
+GRAPH = Namespace("https://w3id.org/progkg/graph/")
+ELM = Namespace("http://data.europa.eu/snb/model/elm/")
+ESCO = Namespace("http://data.europa.eu/esco/model#")
+SCHEMA = Namespace("https://schema.org/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+SSSOM = Namespace("https://w3id.org/sssom/")
+EQF = Namespace("http://data.europa.eu/snb/eqf/")
+
+#: Prefixes written in every serialisation progkg produces (Turtle export, reports).
+PREFIXES: dict[str, str] = {
+    "pk": str(PK),
+    "pkid": str(ID),
+    "pkg": str(GRAPH),
+    "elm": str(ELM),
+    "esco": str(ESCO),
+    "schema": str(SCHEMA),
+    "skos": str(SKOS),
+    "dct": str(DCTERMS),
+    "dcat": str(DCAT),
+    "prov": str(PROV),
+    "void": str(VOID),
+    "foaf": str(FOAF),
+    "org": str(ORG),
+    "vcard": str(VCARD),
+    "owl": str(OWL),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+    "sh": str(SH),
+    "adms": str(ADMS),
+}
+
+#: The SPARQL PREFIX block matching :data:`PREFIXES`, for queries built in code.
+SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())

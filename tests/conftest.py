@@ -1,0 +1,49 @@
+"""Shared fixtures: a checkout-shaped project folder, a built graph, the real data folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from progkg import paths
+from progkg.build import build
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+def shared_data_or_skip() -> Path:
+    """``../shared/data`` when present; skip the test when it is absent."""
+    env = os.environ.get("PROGKG_SHARED_DATA")
+    folder = Path(env) if env else SHARED_DATA
+    if not folder.is_dir():
+        pytest.skip("../shared/data is absent")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's graph built once per session into a temporary build folder."""
+    out = tmp_path_factory.mktemp("build")
+    build(paths.resources(REPO), out)
+    return out
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A throw-away copy of the checkout's ontology, data and queries, to break at will."""
+    dest = tmp_path / "project"
+    dest.mkdir()
+    for name in ("ontology", "data", "queries"):
+        if (REPO / name).exists():
+            shutil.copytree(REPO / name, dest / name)
+    shutil.copy(REPO / "pyproject.toml", dest / "pyproject.toml")
+    return dest
