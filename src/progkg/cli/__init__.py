@@ -36,9 +36,10 @@ def _register() -> None:
         import_cmds,
         query_cmds,
         remote_cmds,
+        validate_cmds,
     )
 
-    for module in (build_cmds, query_cmds, import_cmds, export_cmds, remote_cmds):
+    for module in (build_cmds, validate_cmds, query_cmds, import_cmds, export_cmds, remote_cmds):
         module.register(cli)
 
 
