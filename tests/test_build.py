@@ -44,7 +44,8 @@ def test_dump_holds_what_the_store_holds(built: Path) -> None:
 
 def test_blank_nodes_get_stable_names(project: Path, tmp_path: Path) -> None:
     (project / "data" / "extra.ttl").write_text(
-        "@prefix s: <https://schema.org/> .\n<https://w3id.org/progkg/id/x> s:address [ s:postalCode \"75005\" ] .\n",
+        "@prefix s: <https://schema.org/> .\n"
+        '<https://w3id.org/progkg/id/x> s:address [ s:postalCode "75005" ] .\n',
         encoding="utf-8",
     )
     res = paths.resources(project)
@@ -62,7 +63,9 @@ def test_a_broken_file_leaves_the_previous_build_intact(project: Path, tmp_path:
     build(res, out)
     before = (out / "progkg.nq").read_bytes()
     bad = project / "data" / "seeds" / "broken.ttl"
-    bad.write_text("@prefix pk: <https://w3id.org/progkg/ontology#> .\n\npk:a pk:b pk:c ;\n", encoding="utf-8")
+    bad.write_text(
+        "@prefix pk: <https://w3id.org/progkg/ontology#> .\n\npk:a pk:b pk:c ;\n", encoding="utf-8"
+    )
     with pytest.raises(ProgkgError) as err:
         build(res, out)
     assert "data/seeds/broken.ttl:4" in str(err.value)

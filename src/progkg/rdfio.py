@@ -24,9 +24,7 @@ GENID = "https://w3id.org/progkg/.well-known/genid/"
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 _DOUBLE = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?INF|NaN")
-_DURATION = re.compile(
-    r"-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?"
-)
+_DURATION = re.compile(r"-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?")
 _GYEAR = re.compile(r"-?[0-9]{4,}(Z|[+-][0-9]{2}:[0-9]{2})?")
 
 
@@ -98,9 +96,7 @@ def _format_of(path: Path) -> ox.RdfFormat:
     raise ProgkgError(f"{path}: unknown RDF file type (expected .ttl, .nt, .nq or .trig)")
 
 
-def read_rdf(
-    path: Path, graph: str | None = None, display: str | None = None
-) -> list[ox.Quad]:
+def read_rdf(path: Path, graph: str | None = None, display: str | None = None) -> list[ox.Quad]:
     """Parse ``path`` into quads placed in ``graph`` (or the file's own graphs).
 
     Raises :class:`ProgkgError` naming file, line and column on a syntax error, an

@@ -25,8 +25,7 @@ def stats(build_dir: Path) -> Stats:
     per_class = [
         (row["c"].value, int(row["n"].value))
         for row in store.query(
-            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } "
-            "GROUP BY ?c ORDER BY DESC(?n) ?c",
+            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY DESC(?n) ?c",
             use_default_graph_as_union=True,
         )
     ]
