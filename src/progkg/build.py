@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from progkg import consistency
 from progkg import store as st
 from progkg.errors import ProgkgError
 from progkg.namespaces import GRAPH
@@ -131,6 +132,8 @@ def build(
         folder = st.new_store_dir(build_dir)
         try:
             store = ox.Store(str(folder))
+            curated: list[tuple[str, Path, list[ox.Quad]]] = []
+            functional: set[str] = set()
             for source in sources:
                 if source.kind == "import":
                     before = len(store)
@@ -141,8 +144,16 @@ def build(
                     progress(f"  {source.display}: {len(store) - before} quads")
                     continue
                 quads = read_source(source)
+                if source.kind == "ontology":
+                    functional |= consistency.functional_properties(quads)
+                else:
+                    curated.append((source.display, source.path, quads))
                 store.bulk_extend(quads)
                 progress(f"  {source.display}: {len(quads)} triples")
+            consistency.check_functional(curated, functional)
+            consistency.check_rome_references(
+                curated, consistency.rome_codes_in_store(store, str(GRAPH) + "rome")
+            )
             store.flush()
             for graph in sorted(store.named_graphs(), key=lambda g: g.value):
                 count = sum(1 for _ in store.quads_for_pattern(None, None, None, graph))

@@ -79,8 +79,11 @@ def check_literal(literal: ox.Literal) -> str | None:
 
 
 def _line_of(text: str, needle: str) -> int | None:
-    index = text.find(needle)
-    return None if index < 0 else text.count("\n", 0, index) + 1
+    """The first line holding ``needle`` outside a comment line."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if needle in line and not line.lstrip().startswith("#"):
+            return number
+    return None
 
 
 def _format_of(path: Path) -> ox.RdfFormat:
@@ -116,6 +119,9 @@ def read_rdf(path: Path, graph: str | None = None, display: str | None = None) -
         raise ProgkgError(
             located(shown, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8", line)
         ) from None
+    if text.startswith("\ufeff"):  # a byte-order mark, as Windows editors write: harmless
+        text = text[1:]
+        raw = raw[3:]
     fmt = _format_of(path)
     target = ox.NamedNode(graph) if graph else None
     prefix = GENID + (graph.rsplit("/graph/", 1)[-1] if graph else path.stem) + "/b"
@@ -142,7 +148,8 @@ def read_rdf(path: Path, graph: str | None = None, display: str | None = None) -
             quads.append(ox.Quad(skolem(quad.subject), quad.predicate, skolem(obj), g))
     except SyntaxError as exc:
         message = str(exc)
-        message = re.sub(r"^Parser error at line \d+ column \d+: ", "", message)
+        message = re.sub(r"^Parser error at line \d+ (column \d+|between columns \d+ and \d+): ", "", message)
+        message = re.sub(r" \(line \d+\)$", "", message)
         raise ProgkgError(located(shown, message, exc.lineno, exc.offset)) from None
     return quads
 
