@@ -83,7 +83,7 @@ def test_rncp24759_names_exactly_its_four_rome_codes(store: ox.Store) -> None:
     assert {r["code"].value for r in rows} == {"K1401", "K1404", "K1802", "M1403"}
     labels = values(
         store,
-        f"""SELECT ?x WHERE {{ GRAPH pkg:seeds\\/rncp24759 {{ <{ID}rome/K1802> skos:prefLabel ?x }} }}""",
+        f"""SELECT ?x WHERE {{ GRAPH pkg:seeds\\/rncp24759 {{ <{ID}rome/K1802> rdfs:label ?x }} }}""",
     )
     assert labels == {"Développement local"}
 
