@@ -54,11 +54,13 @@ ORGV = "http://www.w3.org/ns/org#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 EQF = "http://data.europa.eu/snb/eqf/"
 
-#: Graph names of the generated sources other than brochures (``graph/seeds/gen-…``).
-GRAPH_RNCP = GRAPH + "bench/rncp-export"
-GRAPH_ROME = GRAPH + "bench/rome"
+#: Graph names of the generated sources other than brochures (``graph/seeds/gen-…``): the ROME
+#: and RNCP releases go where their importers put them, so that the build's consistency checks
+#: (curated ROME references must exist in ``graph/rome``) see them as real releases.
+GRAPH_RNCP = GRAPH + "rncp"
+GRAPH_ROME = GRAPH + "rome"
 GRAPH_MAPPINGS = GRAPH + "mappings/bench-job-titles"
-GRAPH_VOCAB = GRAPH + "bench/code-lists"
+GRAPH_VOCAB = GRAPH + "vocab/bench-code-lists"
 
 ROUTES = [
     "formation-initiale",
@@ -2010,12 +2012,12 @@ def _rome(w: QuadWriter, world: World, budget: int) -> set[str]:
         w.iri(iri, PK + "romeCode", f"{ID}rome/{code}")
 
     for code in codes_order:
-        if code in needed or w.total - start < budget * 0.4:
+        if code in needed or w.total - start < budget * 0.75:
             emit_code(code)
     for index in sorted(needed_apps):
         emit_app(index)
     for index in range(len(rome.appellations)):
-        if w.total - start >= budget * 0.85:
+        if w.total - start >= budget * 0.9:
             break
         if index not in needed_apps and rome.appellations[index][2] in emitted:
             emit_app(index)

@@ -12,6 +12,7 @@ import csv
 import importlib.util
 import json
 import re
+import shutil
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -269,13 +270,15 @@ def test_no_errors_planted_at_rate_zero(tmp_path: Path) -> None:
 
 def test_builds_into_the_store_with_progkg_build(project: Path, synthetic) -> None:
     out, report = synthetic
+    # the seeds cite real ROME codes, which a synthetic ROME release lacks: build without them
+    shutil.rmtree(project / "data" / "seeds")
     build_dir = project / "build"
     (build_dir / "imports").mkdir(parents=True)
     (build_dir / "imports" / "bench.nq").write_bytes(out.read_bytes())
     result = build(paths.resources(project), build_dir)
     assert gen.GRAPH_ROME in result.triples_per_graph
-    generated = sum(n for g, n in result.triples_per_graph.items() if "/bench/" in g or "/seeds/gen-" in g)
-    generated += result.triples_per_graph[gen.GRAPH_MAPPINGS]
+    ours = {gen.GRAPH_ROME, gen.GRAPH_RNCP, gen.GRAPH_MAPPINGS, gen.GRAPH_VOCAB}
+    generated = sum(n for g, n in result.triples_per_graph.items() if g in ours or "/seeds/gen-" in g)
     assert generated == report.triples
     store = open_store(build_dir)
     # a 4-hop join across sources: parcours → programme → certification → ROME code label
