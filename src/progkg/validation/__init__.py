@@ -1,0 +1,12 @@
+"""SHACL validation of the built graph: the shapes model, two engines, the report and its formats.
+
+* :mod:`progkg.validation.report` — what a validation found (engine-independent results).
+* :mod:`progkg.validation.shapes` — reading ``ontology/shapes.ttl`` and the subset of SHACL
+  that the fast engine compiles.
+* :mod:`progkg.validation.pyshacl_engine` — the reference engine (pyshacl over rdflib).
+* :mod:`progkg.validation.sparql_engine` — the fast engine: the same shapes compiled to SPARQL
+  and run on the Oxigraph store.
+* :mod:`progkg.validation.formats` — text, Turtle (standard SHACL report) and JSON output.
+
+:func:`progkg.validate.validate` ties them together for ``progkg validate``.
+"""

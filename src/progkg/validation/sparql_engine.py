@@ -1,0 +1,378 @@
+"""The fast engine: each constraint of the shapes compiled to one SPARQL query on Oxigraph.
+
+Why: pyshacl walks the graph focus node by focus node in Python (about 160 s at a million
+triples); the same constraints as set-oriented SPARQL queries on the Oxigraph store take a
+few seconds, and the store is already built. Semantics follow the SHACL recommendation
+for the constraints compiled here, and ``tests/test_validate_differential.py`` holds this
+engine to pyshacl's results (same focus nodes, paths, severities, shapes, values).
+
+How each constraint becomes a query:
+
+* focus nodes: the shape's targets (``sh:targetClass`` through ``rdfs:subClassOf*`` in the
+  data, subjects or objects of a property, listed nodes), as one DISTINCT sub-select;
+* value nodes: ``?this PATH ?v`` with the shape's path in SPARQL property-path syntax;
+* the constraint: a FILTER that is true exactly when SHACL would report the value (with
+  COALESCE so that a comparison error — "not comparable" — counts as a failure, as SHACL
+  says), or a GROUP BY … HAVING for counts;
+* ``sh:sparql`` constraints: their own SELECT, with ``$this`` joined to the focus nodes
+  instead of pre-bound one at a time (the queries in shapes.ttl are written to mean the same
+  either way).
+
+The store is queried with its named graphs as the default graph; since the union can
+repeat a triple that two sources state, every count is a DISTINCT count.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.term import Node
+
+from progkg.errors import ProgkgError
+from progkg.validation.report import PathExpr, ValidationResult, path_to_sparql
+from progkg.validation.shapes import PROPERTY_ONLY_PARAMETERS, VALUE_PARAMETERS, Shape, ShapesModel
+from progkg.validation.terms import to_rdflib
+
+Progress = Callable[[int, int, str], None]
+
+ILL_TYPED = "<urn:x-progkg:ill-typed>"
+NUMERIC = {
+    XSD.integer,
+    XSD.decimal,
+    XSD.double,
+    XSD.float,
+    XSD.int,
+    XSD.long,
+    XSD.short,
+    XSD.byte,
+    XSD.nonNegativeInteger,
+    XSD.positiveInteger,
+    XSD.negativeInteger,
+    XSD.nonPositiveInteger,
+    XSD.unsignedInt,
+    XSD.unsignedLong,
+}
+CASTABLE = {XSD.boolean, XSD.date, XSD.dateTime, XSD.time, XSD.duration}
+LEXICAL = {
+    XSD.gYear: r"^-?[0-9]{4,}(Z|[+-][0-9]{2}:[0-9]{2})?$",
+    XSD.gYearMonth: r"^-?[0-9]{4,}-(0[1-9]|1[0-2])(Z|[+-][0-9]{2}:[0-9]{2})?$",
+}
+NODE_KINDS = {
+    SH.IRI: "!isIRI(?v)",
+    SH.Literal: "!isLiteral(?v)",
+    SH.BlankNode: "!isBlank(?v)",
+    SH.BlankNodeOrIRI: "isLiteral(?v)",
+    SH.BlankNodeOrLiteral: "isIRI(?v)",
+    SH.IRIOrLiteral: "isBlank(?v)",
+}
+COMPARISONS = {
+    SH.minInclusive: ">=",
+    SH.maxInclusive: "<=",
+    SH.minExclusive: ">",
+    SH.maxExclusive: "<",
+}
+
+
+@dataclass(frozen=True)
+class Check:
+    """One compiled constraint: run ``query``, each solution is one result."""
+
+    shape: Shape
+    component: URIRef
+    query: str
+    name: str
+    has_value: bool
+    constraint: object | None = None  # the SparqlConstraint, for sh:sparql checks
+
+
+def sparql_term(term: Node) -> str:
+    """``term`` written in SPARQL."""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        return term.n3()
+    raise ProgkgError(f"the sparql engine cannot use the blank node {term} as a constant")
+
+
+def _string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+class Compiler:
+    """Compiles a :class:`ShapesModel` to :class:`Check` objects for one store."""
+
+    def __init__(self, model: ShapesModel, store: ox.Store) -> None:
+        self.model = model
+        self.store = store
+        self._closures: dict[URIRef, list[str]] = {}
+
+    def subclasses(self, cls: URIRef) -> list[str]:
+        """``cls`` and every class below it by ``rdfs:subClassOf*`` in the data (SHACL instances)."""
+        if cls not in self._closures:
+            query = f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS.subClassOf}>* <{cls}> }}"
+            found = {
+                f"<{row['c'].value}>" for row in self.store.query(query, use_default_graph_as_union=True)
+            }
+            found.add(f"<{cls}>")
+            self._closures[cls] = sorted(found)
+        return self._closures[cls]
+
+    def focus(self, targets: list[tuple[URIRef, Node]]) -> str:
+        branches = []
+        for kind, value in targets:
+            if kind == SH.targetClass:
+                classes = " ".join(self.subclasses(value))
+                branches.append(f"VALUES ?_tc {{ {classes} }} ?this <{RDF.type}> ?_tc .")
+            elif kind == SH.targetSubjectsOf:
+                branches.append(f"?this <{value}> ?_to .")
+            elif kind == SH.targetObjectsOf:
+                branches.append(f"?_ts <{value}> ?this .")
+            elif kind == SH.targetNode:
+                branches.append(f"VALUES ?this {{ {sparql_term(value)} }}")
+        union = " UNION ".join("{ " + b + " }" for b in branches)
+        return f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
+
+    @staticmethod
+    def implied_by_targets(path: PathExpr | None, targets: list[tuple[URIRef, Node]]) -> bool:
+        """True when every node with a value on ``path`` is a focus node anyway, so the focus
+        sub-select can be left out (a large saving for sh:targetSubjectsOf shapes)."""
+        if isinstance(path, URIRef):
+            return (SH.targetSubjectsOf, path) in targets
+        if isinstance(path, tuple) and path[0] == "inverse" and isinstance(path[1], URIRef):
+            return (SH.targetObjectsOf, path[1]) in targets
+        return False
+
+    def ok_datatype(self, datatype: URIRef) -> str:
+        """A SPARQL expression, never an error, true when ?v is a well-formed ``datatype`` literal."""
+        if datatype == RDF.langString:
+            return '(isLiteral(?v) && lang(?v) != "")'
+        base = f"(isLiteral(?v) && datatype(?v) = <{datatype}>"
+        if datatype in NUMERIC:
+            return base + " && isNumeric(?v))"
+        if datatype in CASTABLE:
+            return base + f" && !sameTerm(COALESCE(<{datatype}>(?v), {ILL_TYPED}), {ILL_TYPED}))"
+        if datatype in LEXICAL:
+            return base + f" && REGEX(STR(?v), {_string(LEXICAL[datatype])}))"
+        return base + ")"
+
+    def value_failure(self, shape: Shape, parameter: URIRef, value: Node) -> tuple[str, str]:
+        """(extra patterns, FILTER expression true when ?v fails) for a value constraint."""
+        graph = self.model.graph
+        if parameter == SH["class"]:
+            classes = " ".join(self.subclasses(value))
+            return "", f"NOT EXISTS {{ VALUES ?_cc {{ {classes} }} ?v <{RDF.type}> ?_cc }}"
+        if parameter == SH.datatype:
+            return "", f"!{self.ok_datatype(value)}"
+        if parameter == SH["or"]:
+            alternatives = []
+            for member in graph.items(value):
+                keys = set(graph.predicates(member, None)) - {RDF.type}
+                datatype = graph.value(member, SH.datatype)
+                if keys != {SH.datatype} or datatype is None:
+                    raise ProgkgError(
+                        f"shape {shape.node}: the sparql engine compiles sh:or only over [ sh:datatype … ] "
+                        "members; run with --engine pyshacl"
+                    )
+                alternatives.append(self.ok_datatype(datatype))
+            return "", "!(" + " || ".join(alternatives) + ")"
+        if parameter == SH.nodeKind:
+            return "", NODE_KINDS[value]
+        if parameter in COMPARISONS:
+            return "", f"!COALESCE(?v {COMPARISONS[parameter]} {sparql_term(value)}, false)"
+        if parameter == SH.minLength:
+            return "", f"(isBlank(?v) || STRLEN(STR(?v)) < {int(value)})"
+        if parameter == SH.maxLength:
+            return "", f"(isBlank(?v) || STRLEN(STR(?v)) > {int(value)})"
+        if parameter == SH.pattern:
+            flags = f", {_string(shape.flags)}" if shape.flags else ""
+            return "", f"(isBlank(?v) || !REGEX(STR(?v), {_string(str(value))}{flags}))"
+        if parameter == SH["in"]:
+            members = [f"sameTerm(?v, {sparql_term(m)})" for m in graph.items(value)]
+            return "", "!(" + (" || ".join(members) or "false") + ")"
+        if parameter == SH.languageIn:
+            tags = [f"langMatches(lang(?v), {_string(str(t))})" for t in graph.items(value)]
+            return "", "(!isLiteral(?v) || !(" + (" || ".join(tags) or "false") + "))"
+        if parameter in (SH.lessThan, SH.lessThanOrEquals):
+            op = "<" if parameter == SH.lessThan else "<="
+            return f"?this <{value}> ?_other .", f"!COALESCE(?v {op} ?_other, false)"
+        raise ProgkgError(f"shape {shape.node}: {parameter} is not compiled by the sparql engine")
+
+    def compile(self) -> list[Check]:
+        checks: list[Check] = []
+        for shape in self.model.shapes.values():
+            if shape.deactivated:
+                continue
+            targets = self.model.targets_of(shape)
+            if not targets:
+                continue
+            focus = self.focus(targets)
+            name = _short(shape.node)
+            if shape.is_property:
+                value_pattern = f"?this {path_to_sparql(shape.path)} ?v ."
+            else:
+                value_pattern = "BIND (?this AS ?v)"
+            for parameter, value in shape.parameters:
+                component = VALUE_PARAMETERS.get(parameter) or PROPERTY_ONLY_PARAMETERS[parameter]
+                label = f"{name} {parameter.split('#')[-1]}"
+                if parameter == SH.minCount:
+                    n = int(value)
+                    if n <= 0:
+                        continue
+                    if n == 1:
+                        query = f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ {value_pattern} }} }}"
+                    else:
+                        query = (
+                            f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ {value_pattern} }} }} "
+                            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {n})"
+                        )
+                    checks.append(Check(shape, component, query, label, has_value=False))
+                elif parameter == SH.maxCount:
+                    query = (
+                        f"SELECT ?this WHERE {{ {focus} {value_pattern} }} "
+                        f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(value)})"
+                    )
+                    checks.append(Check(shape, component, query, label, has_value=False))
+                elif parameter == SH.uniqueLang:
+                    if not (isinstance(value, Literal) and value.value is True):
+                        continue
+                    other = value_pattern.replace("?v", "?_w")
+                    query = (
+                        f"SELECT DISTINCT ?this WHERE {{ {focus} {value_pattern} {other} "
+                        'FILTER (isLiteral(?v) && lang(?v) != "" && LCASE(lang(?v)) = LCASE(lang(?_w)) '
+                        "&& !sameTerm(?v, ?_w)) }"
+                    )
+                    checks.append(Check(shape, component, query, label, has_value=False))
+                else:
+                    extra, failure = self.value_failure(shape, parameter, value)
+                    head = "" if self.implied_by_targets(shape.path, targets) else focus
+                    where = f"{head} {value_pattern} {extra} FILTER ({failure})"
+                    query = f"SELECT DISTINCT ?this ?v WHERE {{ {where} }}"
+                    checks.append(Check(shape, component, query, label, has_value=True))
+            for constraint in shape.sparql:
+                checks.append(
+                    Check(
+                        shape,
+                        SH.SPARQLConstraintComponent,
+                        _bulk_sparql(constraint.select, focus, shape.node),
+                        f"{name} sparql",
+                        has_value=True,
+                        constraint=constraint,
+                    )
+                )
+        return checks
+
+
+def _bulk_sparql(select: str, focus: str, shape: Node) -> str:
+    """A SPARQL constraint's SELECT run for every focus node at once."""
+    if re.search(r"\$(PATH|shapesGraph|currentShape)\b", select):
+        raise ProgkgError(
+            f"shape {shape}: $PATH, $shapesGraph and $currentShape are not supported by the sparql engine"
+        )
+    query = re.sub(r"\$this\b", "?this", select)
+    match = re.search(r"\bWHERE\s*\{", query, flags=re.IGNORECASE)
+    if match is None:
+        raise ProgkgError(f"shape {shape}: cannot find the WHERE clause of its SPARQL constraint")
+    return query[: match.end()] + " " + focus + " " + query[match.end() :]
+
+
+def _short(node: Node) -> str:
+    text = str(node)
+    return "pks:" + text.split("#", 1)[1] if text.startswith("https://w3id.org/progkg/shapes#") else text
+
+
+def _fill(template: str, bindings: dict[str, Node]) -> str:
+    """Fill ``{?var}`` / ``{$var}`` placeholders as pyshacl does (unbound ones stay)."""
+    for var, value in bindings.items():
+        template = re.sub(r"\{[?$]" + re.escape(var) + r"\}", lambda _m, v=value: str(v), template)
+    return template
+
+
+def run_check(store: ox.Store, check: Check) -> list[ValidationResult]:
+    """Run one compiled check and turn its solutions into results."""
+    shape = check.shape
+    try:
+        solutions = store.query(check.query, use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        raise ProgkgError(
+            f"shape {shape.node}: its compiled query does not parse: {exc}\n{check.query}"
+        ) from None
+    results = []
+    if check.constraint is None:
+        for row in solutions:
+            focus = to_rdflib(row["this"])
+            value = to_rdflib(row["v"]) if check.has_value and row["v"] is not None else None
+            results.append(
+                ValidationResult(
+                    focus=focus,
+                    severity=shape.severity,
+                    source_shape=shape.node,
+                    component=check.component,
+                    path=shape.path,
+                    value=value,
+                    messages=shape.messages,
+                )
+            )
+        return results
+    constraint = check.constraint
+    variables = [v.value for v in solutions.variables]
+    seen = set()
+    for row in solutions:
+        bound = {name: to_rdflib(row[name]) for name in variables if row[name] is not None}
+        focus = bound.pop("this", None)
+        if focus is None:
+            continue
+        path = bound.pop("path", None)
+        value = bound.pop("value", None)
+        if value is None and not shape.is_property:
+            value = focus
+        key = (focus, path, value, tuple(sorted(bound.items())))
+        if key in seen:
+            continue
+        seen.add(key)
+        fill = {"this": focus, **({"path": path} if path is not None else {}), "value": value, **bound}
+        templates = tuple(dict.fromkeys(shape.messages + constraint.messages))
+        messages = tuple(sorted({(lang, _fill(text, fill)) for lang, text in templates}))
+        results.append(
+            ValidationResult(
+                focus=focus,
+                severity=shape.severity,
+                source_shape=shape.node,
+                component=check.component,
+                path=path if path is not None else shape.path,
+                value=value,
+                messages=messages,
+                source_constraint=constraint.node if isinstance(constraint.node, URIRef) else None,
+            )
+        )
+    return results
+
+
+def _quiet(_done: int, _total: int, _name: str) -> None:
+    return None
+
+
+def run(store: ox.Store, model: ShapesModel, progress: Progress = _quiet) -> list[ValidationResult]:
+    """Validate the union of the store's graphs against ``model``."""
+    checks = Compiler(model, store).compile()
+    results: list[ValidationResult] = []
+    for index, check in enumerate(checks):
+        progress(index, len(checks), check.name)
+        results.extend(run_check(store, check))
+    progress(len(checks), len(checks), "done")
+    return results
+
+
+def timed_run(store: ox.Store, model: ShapesModel) -> list[tuple[str, float, int]]:
+    """(check, seconds, results) for every check: where the time goes (bench, tuning)."""
+    timings = []
+    for check in Compiler(model, store).compile():
+        start = time.perf_counter()
+        found = run_check(store, check)
+        timings.append((check.name, time.perf_counter() - start, len(found)))
+    return timings
