@@ -1,9 +1,118 @@
-"""Commands not written yet; see the issue tracker."""
+"""`progkg import rome|rncp|onisep PATH` and `progkg link jobs`."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+
+from progkg import paths
+
+
+def _progress(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _summary(report) -> None:  # noqa: ANN001 — an ImportReport
+    for name, count in sorted(report.counts.items()):
+        click.echo(f"{name:<50} {count:>9}")
+    click.echo(f"{'triples written (graph/' + report.kind + ')':<50} {report.quads:>9}")
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    build = report.build
+    if build is not None:
+        click.echo(f"store: {build.store} ({build.total} triples in all)\ndump:  {build.dump}", err=True)
+
+
+_PATH = click.argument("path", type=click.Path(exists=True, path_type=Path))
+
+
+@click.group(name="import")
+def import_group() -> None:
+    """Import an official release into the graph, replacing the previous import of its kind.
+
+    \b
+    Each import goes into its own named graph (graph/rome, graph/rncp, graph/onisep) and is
+    kept by later `progkg build`s. When anything is wrong with the input, the store is left
+    exactly as it was and the error names the file, line and column.
+    """
+
+
+@import_group.command("rome")
+@_PATH
+def import_rome(path: Path) -> None:
+    """France Travail's ROME 4.0 release: a folder or zip of unix_*_vNNN_utf8.csv files."""
+    from progkg.importers.rome import import_rome as run
+
+    _summary(run(path, paths.build_dir(), _progress, paths.resources()))
+
+
+@import_group.command("rncp")
+@_PATH
+def import_rncp(path: Path) -> None:
+    """France Compétences' CSV export of the RNCP and RS: the zip, or a folder of its CSV files."""
+    from progkg.importers.rncp import import_rncp as run
+
+    _summary(run(path, paths.build_dir(), _progress, paths.resources()))
+
+
+@import_group.command("onisep")
+@_PATH
+def import_onisep(path: Path) -> None:
+    """ONISEP's table_de_passage (diploma ↔ RNCP ↔ formation) and ideo-metiers job sheets (XML)."""
+    from progkg.importers.onisep import import_onisep as run
+
+    _summary(run(path, paths.build_dir(), _progress, paths.resources()))
+
+
+@click.group(name="link")
+def link_group() -> None:
+    """Propose links between curated data and the official releases, for review."""
+
+
+@link_group.command("jobs")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the proposals (default: build/mappings/brochure-jobs-to-rome.proposed.sssom.tsv).",
+)
+@click.option(
+    "--all",
+    "include_reviewed",
+    is_flag=True,
+    help="Also propose for jobs already reviewed in data/mappings/.",
+)
+def link_jobs(output: Path | None, include_reviewed: bool) -> None:
+    """Propose ROME job titles for the job titles named by brochures (needs ROME imported).
+
+    \b
+    Writes an SSSOM/TSV file of lexical matches (semapv:LexicalMatching) with a confidence.
+    Review it, then move the right rows to data/mappings/brochure-jobs-to-rome.sssom.tsv with
+    mapping_justification semapv:ManualMappingCuration: `progkg build` loads that file.
+    """
+    from progkg.linking.jobs import link_jobs as run
+
+    out_dir = paths.build_dir()
+    target = output or out_dir / "mappings" / "brochure-jobs-to-rome.proposed.sssom.tsv"
+    report = run(out_dir, paths.resources().data / "mappings", target, include_reviewed)
+    click.echo(
+        f"{report.jobs} brochure job titles, {report.skipped_reviewed} already reviewed, "
+        f"{len(report.proposals)} proposals for {len({c.subject for c in report.proposals})} of them",
+        err=True,
+    )
+    for candidate in report.proposals:
+        click.echo(
+            f"{candidate.confidence:.2f}  {candidate.subject_label}  →  {candidate.object_label}  "
+            f"({candidate.predicate}, {candidate.object.rsplit('/', 1)[-1]})"
+        )
+    for _iri, label in report.unmatched:
+        click.echo(f"  -   {label}  →  no proposal")
+    click.echo(f"proposals written to {report.output}", err=True)
 
 
 def register(cli: click.Group) -> None:
     """Add this module's commands to ``cli``."""
+    cli.add_command(import_group)
+    cli.add_command(link_group)
