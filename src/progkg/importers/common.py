@@ -137,22 +137,29 @@ def decode(data: bytes, display: str) -> tuple[str, str | None]:
     """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    nul = data.find(b"\x00")
+    if nul >= 0:  # text never holds NUL bytes; UTF-16 (a spreadsheet's "Unicode text") does
+        line = data.count(b"\n", 0, nul) + 1
+        raise ProgkgError(
+            located(
+                display,
+                "holds NUL bytes: wrong encoding (UTF-16?) or not a text file; use the file as published, "
+                "or save it as UTF-8",
+                line,
+                nul - (data.rfind(b"\n", 0, nul) + 1) + 1,
+            )
+        )
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:
         first_bad = exc.start
-    if b"\x00" not in data:
-        candidates = []
-        for codec, name in _SINGLE_BYTE:
-            try:
-                text = data.decode(codec)
-            except UnicodeDecodeError:
-                continue
-            if "\ufffd" not in text:
-                candidates.append((_implausible(text), text, name))
-        plausible = [c for c in candidates if c[0] == 0]
-        if plausible:
-            return plausible[0][1], plausible[0][2]
+    for codec, name in _SINGLE_BYTE:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if not _implausible(text):
+            return text, name
     line = data.count(b"\n", 0, first_bad) + 1
     column = first_bad - (data.rfind(b"\n", 0, first_bad) + 1) + 1
     raise ProgkgError(
