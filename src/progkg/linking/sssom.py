@@ -207,6 +207,8 @@ def read_sssom(path: Path, display: str | None = None) -> MappingSet:
         metadata = yaml.safe_load(yaml_text) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
+        if mark is None or mark.line >= len(header):  # at the end: say where the structure began
+            mark = getattr(exc, "context_mark", None) or mark
         line = mark.line + 1 if mark is not None and header else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise _metadata_error(shown, f"not valid YAML ({problem})", line) from None
