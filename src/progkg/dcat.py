@@ -245,10 +245,10 @@ class Facts:
 
 def _objects(store: ox.Store, subject: str, predicates: Iterable[str]) -> list[ox.Triple]:
     """The distinct triples ``subject p ?o`` over all graphs, for each predicate (index lookups)."""
-    s = _n(subject)
+    wanted = set(predicates)
     out: dict[str, ox.Triple] = {}
-    for p in predicates:
-        for quad in store.quads_for_pattern(s, _n(p), None, None):
+    for quad in store.quads_for_pattern(_n(subject), None, None, None):
+        if quad.predicate.value in wanted:
             t = ox.Triple(quad.subject, quad.predicate, quad.object)
             out[str(t)] = t
     return [out[k] for k in sorted(out)]

@@ -219,23 +219,19 @@ class Snapshot:
         if base is None:
             return b"".join(self.union)
         # Splice the added lines into the base's bytes instead of joining a million lines again.
-        offsets = base.offsets
         data = base.union_bytes
         parts: list[bytes] = []
-        done = 0
+        done = offset = 0
         for line in self._added:
             i = bisect.bisect_left(base.union, line)
             if i < len(base.union) and base.union[i] == line:
                 continue
-            parts.append(data[offsets[done] : offsets[i]])
+            end = offset + sum(map(len, base.union[done:i]))
+            parts.append(data[offset:end])
             parts.append(line)
-            done = i
-        parts.append(data[offsets[done] :])
+            done, offset = i, end
+        parts.append(data[offset:])
         return b"".join(parts)
-
-    @cached_property
-    def offsets(self) -> list[int]:
-        return list(itertools.accumulate(map(len, self.union), initial=0))
 
     def index(self, selected: frozenset[bytes] = frozenset()) -> LineIndex:
         """The :class:`LineIndex` of the union (computed once per choice of predicates)."""
@@ -299,7 +295,8 @@ def read_dump(path: Path) -> Snapshot:
                     continue
                 raise ProgkgError(f"{path}:{number}: malformed N-Quads line: {line[:200]!r}")
         head, _, last = line[:-2].rpartition(b" ")
-        if last[:1] in (b"<", b"_") and b'"' not in last and head.count(b" ") >= 2:
+        # a graph name follows at least a subject, a predicate and an object: two spaces in head
+        if last[:1] in (b"<", b"_") and b'"' not in last and head.find(b" ", head.find(b" ") + 1) > 0:
             triple = head + b" .\n"
             graph = last
         else:
@@ -369,9 +366,8 @@ def _strip_prefixes(text: bytes) -> bytes:
 def render_turtle(snap: Snapshot, prefixes: dict[str, str]) -> bytes:
     triples = ox.parse(snap.union_bytes, format=ox.RdfFormat.N_TRIPLES)
     body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-    body = _strip_prefixes(body)
-    # A blank line between subjects: every line that does not continue a statement opens one.
-    body = re.sub(rb"\n(?=[^\t\n])", b"\n\n", body)
+    # A blank line after each subject's block: " .\n" ends a statement (literals hold no raw newline).
+    body = _strip_prefixes(body).replace(b" .\n", b" .\n\n")
     return _prefix_header(prefixes) + b"\n" + body
 
 
@@ -393,9 +389,8 @@ def render_trig(snap: Snapshot, prefixes: dict[str, str]) -> bytes:
     body = ox.serialize(
         ox.parse(quads, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.TRIG, prefixes=prefixes
     )
-    body = _strip_prefixes(body)
-    # Blank lines before each graph block and each subject, not right after a graph's opening brace.
-    body = re.sub(rb"(?<!\{)\n(?=\t[^\t]|[^\t}\n])", b"\n\n", body)
+    # Blank lines between the subjects of a graph and after each graph block.
+    body = _strip_prefixes(body).replace(b" .\n\t", b" .\n\n\t").replace(b"}\n", b"}\n\n")
     return _prefix_header(prefixes) + b"\n" + body
 
 

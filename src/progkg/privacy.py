@@ -108,6 +108,8 @@ _SERVICE_STEMS = (
     "orient",
 )
 
+#: An "@" that is not a language tag ("…"@fr-ca followed by a space) and is followed by a domain.
+_AT = re.compile(rb"@(?![a-zA-Z]{2,3}(?:-[A-Za-z0-9]+)* )(?=[A-Za-z0-9])")
 _AT_CONTEXT = re.compile(rb"([A-Za-z0-9._%+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
 _PHONE = re.compile(
     rb"(?<![\d+])(?:(?:\+|00)\s?\d{1,3}\s?(?:\(0\)\s?)?\d(?:[\s.-]?\d{2}){4}|0[1-9](?:[\s.-]?\d{2}){4})(?!\d)"
@@ -301,16 +303,15 @@ def _candidate_lines(nt: bytes) -> list[bytes]:
     ``00`` international) or ``+``; each such place is checked with the phone pattern.
     """
     starts: set[int] = set()
-    pos = nt.find(b"@")
-    while pos >= 0:
-        if pos > 0 and nt[pos - 1] not in (34, 32, 10) and nt[pos + 1 : pos + 2].isalnum():
+    for match in _AT.finditer(nt):
+        pos = match.start()
+        if pos > 0 and nt[pos - 1] not in (34, 32, 10):
             starts.add(nt.rfind(b"\n", 0, pos) + 1)
-        pos = nt.find(b"@", pos + 1)
     search = _PHONE.search
-    for needle in (b" 0", b'"0', b"(0", b"+"):
+    for needle in (b" 0", b'"0', b"+"):  # "+33 (0)1 …" is found by its "+"
         pos = nt.find(needle)
         while pos >= 0:
-            if search(nt, pos, pos + 32):
+            if nt[pos + 2 : pos + 3].isdigit() and search(nt, pos, pos + 32):
                 starts.add(nt.rfind(b"\n", 0, pos) + 1)
             pos = nt.find(needle, pos + 1)
     out = []

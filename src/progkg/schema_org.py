@@ -22,8 +22,9 @@ How the graph maps (DESIGN.md, alignment table):
   and those of the ROME job titles the programme's job titles are mapped to;
 * ``timeToComplete``: from the number of semesters the graph holds (a semester is half an
   academic year; a parcours counts its programme's common semesters), only when there are some,
-  and not for a programme split into parcours (each parcours gives its own); ``numberOfCredits``: only the ECTS the document declares for the
-  programme itself (``pk:ects``), never a sum of units (documents do not always add up);
+  and not for a programme split into parcours (each parcours gives its own);
+* ``numberOfCredits``: only the ECTS the document declares for the programme itself
+  (``pk:ects``), never a sum of units (documents do not always add up);
 * ``programPrerequisites`` (the admission requirements, in document order),
   ``applicationStartDate`` / ``applicationDeadline`` (the application window),
   ``maximumEnrollment`` (``pk:cohortSize``).
