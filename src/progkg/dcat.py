@@ -59,7 +59,14 @@ PK = "https://w3id.org/progkg/ontology#"
 
 ONTOLOGY_IRI = "https://w3id.org/progkg/ontology"
 #: Prefixes naming partitions and vocabularies (the project's, and the few the description adds).
-PREFIX_MAP = {**PREFIXES, "vann": "http://purl.org/vocab/vann/", "spdx": SPDX, "dcatap": DCATAP}
+PREFIX_MAP = {
+    **PREFIXES,
+    "vann": "http://purl.org/vocab/vann/",
+    "spdx": SPDX,
+    "dcatap": DCATAP,
+    "sssom": "https://w3id.org/sssom/",
+    "semapv": "https://w3id.org/semapv/vocab/",
+}
 URI_SPACE = str(ID)
 STABLE = "http://publications.europa.eu/resource/authority/planned-availability/STABLE"
 FILE_TYPE_SCHEME = "http://publications.europa.eu/resource/authority/file-type"

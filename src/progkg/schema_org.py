@@ -53,19 +53,45 @@ CONTEXT = {"@vocab": SCHEMA}
 PROGRAM_CLASSES = (PK + "Programme", PK + "Parcours", SCHEMA + "EducationalOccupationalProgram")
 _MATCHES = (SKOS + "exactMatch", SKOS + "closeMatch")
 _LANGS = {"fr": 0, "": 1, "en": 2}
+#: What every unit and course is asked: read in bulk when documenting the whole catalogue.
+_BULK = (
+    PK + "hasSemester", PK + "hasUnit", PK + "hasCourse", PK + "semesterNumber", PK + "order",
+    PK + "unitCode", PK + "ects", PK + "hoursCM", PK + "hoursTD", SCHEMA + "name", RDFS + "label",
+)  # fmt: skip
 
 
 class _Graph:
     """Index lookups on the store (all named graphs together), with deterministic ordering."""
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, prefetch: Iterable[str] = ()) -> None:
         self.store = store
+        self._cache: dict[tuple[str, str], list] = {}
+        self._prefetched = set(prefetch)
+        # Predicates asked of thousands of units and courses are read in one sweep each: one index
+        # scan per predicate costs far less than one lookup per node (measured at 1e6 triples).
+        found: dict[tuple[str, str], dict[str, object]] = {}
+        for p in sorted(self._prefetched):
+            for q in store.quads_for_pattern(None, ox.NamedNode(p), None, None):
+                if isinstance(q.subject, ox.NamedNode):
+                    found.setdefault((q.subject.value, p), {})[str(q.object)] = q.object
+        self._prefilled = {key: [objs[k] for k in sorted(objs)] for key, objs in found.items()}
 
     def objects(self, s: str, p: str) -> list:
-        seen = {}
-        for q in self.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, None):
-            seen[str(q.object)] = q.object
-        return [seen[k] for k in sorted(seen)]
+        """The distinct objects of ``s p ?o`` in any graph, sorted (one index lookup, cached)."""
+        if p in self._prefetched:
+            return self._prefilled.get((s, p), [])
+        key = (s, p)
+        hit = self._cache.get(key)
+        if hit is None:
+            found = {
+                str(q.object): q.object
+                for q in self.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, None)
+            }
+            hit = [found[k] for k in sorted(found)]
+            if len(self._cache) > 200_000:
+                self._cache.clear()
+            self._cache[key] = hit
+        return hit
 
     def iris(self, s: str, *predicates: str) -> list[str]:
         out = set()
@@ -243,9 +269,9 @@ def _credential(g: _Graph, cert: str) -> dict:
     return doc
 
 
-def program_document(store: ox.Store, iri: str) -> dict:
+def program_document(store: ox.Store, iri: str, graph: _Graph | None = None) -> dict:
     """The schema.org document of one programme or parcours (without ``@context``)."""
-    g = _Graph(store)
+    g = graph or _Graph(store)
     parents = g.iris(iri, PK + "partOf") or g.subjects(PK + "hasParcours", iri)
     parent = parents[0] if parents else None
     inherited = [iri, parent] if parent else [iri]
@@ -320,7 +346,8 @@ def program_document(store: ox.Store, iri: str) -> dict:
 
 def documents(store: ox.Store, iris: Iterable[str] | None = None) -> list[dict]:
     """The documents of every programme and parcours (or of ``iris``), in IRI order."""
-    return [program_document(store, iri) for iri in (iris if iris is not None else program_iris(store))]
+    g = _Graph(store, prefetch=_BULK)
+    return [program_document(store, iri, g) for iri in (iris if iris is not None else program_iris(store))]
 
 
 def standalone(doc: dict) -> dict:
