@@ -151,7 +151,9 @@ def test_the_context_file_holds_every_project_prefix(repo: Path) -> None:
 
 # --- Line splitting, against the parser --------------------------------------------------------------
 
-_iri = hs.from_regex(r"https?://[a-z]{1,8}\.example/[a-zA-Z0-9/#_.~-]{0,20}", fullmatch=True)
+_iri = hs.from_regex(
+    r"https?://[a-z]{1,8}\.example/[a-zA-Z0-9/_.~-]{0,20}(#[a-zA-Z0-9_.~-]{0,8})?", fullmatch=True
+)
 _text = hs.text(alphabet=hs.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
 _literal = hs.one_of(
     _text.map(ox.Literal),
