@@ -129,7 +129,7 @@ def split_quad_line(line: bytes) -> tuple[bytes, bytes]:
     if not body.endswith(b" ."):
         raise ProgkgError(f"malformed N-Quads line in the dump: {body[:200]!r}")
     head, _, last = body[:-2].rpartition(b" ")
-    if last[:1] in (b"<", b"_") and b'"' not in last and head.count(b" ") >= 2:
+    if last[:1] in (b"<", b"_") and b'"' not in last and head.find(b" ", head.find(b" ") + 1) > 0:
         return head + b" .\n", last
     return body + b"\n", b""
 
@@ -295,7 +295,7 @@ def read_dump(path: Path) -> Snapshot:
                     continue
                 raise ProgkgError(f"{path}:{number}: malformed N-Quads line: {line[:200]!r}")
         head, _, last = line[:-2].rpartition(b" ")
-        # a graph name follows at least a subject, a predicate and an object: two spaces in head
+        # as split_quad_line (inlined: this loop runs once per quad): two spaces in head
         if last[:1] in (b"<", b"_") and b'"' not in last and head.find(b" ", head.find(b" ") + 1) > 0:
             triple = head + b" .\n"
             graph = last
@@ -367,8 +367,8 @@ def render_turtle(snap: Snapshot, prefixes: dict[str, str]) -> bytes:
     triples = ox.parse(snap.union_bytes, format=ox.RdfFormat.N_TRIPLES)
     body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     # A blank line after each subject's block: " .\n" ends a statement (literals hold no raw newline).
-    body = _strip_prefixes(body).replace(b" .\n", b" .\n\n")
-    return _prefix_header(prefixes) + b"\n" + body
+    body = _strip_prefixes(body).replace(b" .\n", b" .\n\n").rstrip(b"\n")
+    return _prefix_header(prefixes) + b"\n" + body + b"\n"
 
 
 def _quad_lines(snap: Snapshot) -> list[bytes]:
@@ -390,8 +390,8 @@ def render_trig(snap: Snapshot, prefixes: dict[str, str]) -> bytes:
         ox.parse(quads, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.TRIG, prefixes=prefixes
     )
     # Blank lines between the subjects of a graph and after each graph block.
-    body = _strip_prefixes(body).replace(b" .\n\t", b" .\n\n\t").replace(b"}\n", b"}\n\n")
-    return _prefix_header(prefixes) + b"\n" + body
+    body = _strip_prefixes(body).replace(b" .\n\t", b" .\n\n\t").replace(b"}\n", b"}\n\n").rstrip(b"\n")
+    return _prefix_header(prefixes) + b"\n" + body + b"\n"
 
 
 def render_ntriples(snap: Snapshot) -> bytes:
