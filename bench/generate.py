@@ -1978,10 +1978,12 @@ def _rome(w: QuadWriter, world: World, budget: int) -> set[str]:
     w.graph(GRAPH_ROME)
     start = w.total
     w.text(GRAPH_ROME, DCT + "title", f"ROME 4.0 {rome.version}")
-    w.a(f"{ID}rome", SKOS + "ConceptScheme")
-    w.text(f"{ID}rome", SKOS + "prefLabel", "Répertoire opérationnel des métiers et des emplois (ROME)")
-    w.a(f"{ID}rome/appellation", SKOS + "ConceptScheme")
-    w.text(f"{ID}rome/appellation", SKOS + "prefLabel", "Appellations du ROME")
+    # the same shape as `progkg import rome` writes (src/progkg/importers/rome.py)
+    codes_scheme, apps_scheme = f"{ID}rome/scheme/codes", f"{ID}rome/scheme/appellations"
+    w.a(codes_scheme, SKOS + "ConceptScheme")
+    w.text(codes_scheme, SKOS + "prefLabel", "ROME 4.0 — fiches métiers (codes ROME)")
+    w.a(apps_scheme, SKOS + "ConceptScheme")
+    w.text(apps_scheme, SKOS + "prefLabel", "ROME 4.0 — appellations (intitulés d'emploi)")
     code_info = {c: (label, parent) for c, label, parent in rome.codes}
     # parents of referenced codes must be there too (programmes-for-rome walks them)
     needed = set(world.used_codes) | {code_info[c][1] for c in world.used_codes if c in code_info}
@@ -1994,10 +1996,12 @@ def _rome(w: QuadWriter, world: World, budget: int) -> set[str]:
     def emit_code(code: str) -> None:
         label, parent = code_info[code]
         iri = f"{ID}rome/{code}"
+        w.a(iri, SKOS + "Concept")
         w.a(iri, PK + "RomeCode")
-        w.iri(iri, SKOS + "inScheme", f"{ID}rome")
+        w.iri(iri, SKOS + "inScheme", codes_scheme)
         w.typed(iri, SKOS + "notation", code, "string")
         w.text(iri, SKOS + "prefLabel", label)
+        w.text(iri, RDFS + "label", label)
         if parent != code:
             w.iri(iri, PK + "parentCode", f"{ID}rome/{parent}")
         emitted.add(code)
@@ -2005,26 +2009,38 @@ def _rome(w: QuadWriter, world: World, budget: int) -> set[str]:
     def emit_app(index: int) -> None:
         ogr, label, code = rome.appellations[index]
         iri = f"{ID}rome/appellation/{ogr}"
+        w.a(iri, SKOS + "Concept")
         w.a(iri, PK + "RomeAppellation")
-        w.iri(iri, SKOS + "inScheme", f"{ID}rome/appellation")
+        w.iri(iri, SKOS + "inScheme", apps_scheme)
         w.typed(iri, SKOS + "notation", ogr, "string")
         w.text(iri, SKOS + "prefLabel", label)
+        w.text(iri, RDFS + "label", label)
         w.iri(iri, PK + "romeCode", f"{ID}rome/{code}")
 
+    # what the generated world cites first (with the mobility links between those codes, which
+    # mobility-from-rome follows), then more of the release while the budget lasts
     for code in codes_order:
-        if code in needed or w.total - start < budget * 0.75:
+        if code in needed:
             emit_code(code)
     for index in sorted(needed_apps):
         emit_app(index)
+    linked: set[tuple[str, str]] = set()
+    for src, tgt in rome.mobility:
+        if src in needed and tgt in needed:
+            w.iri(f"{ID}rome/{src}", PK + "mobilityTo", f"{ID}rome/{tgt}")
+            linked.add((src, tgt))
+    for code in codes_order:
+        if code not in needed and w.total - start < budget * 0.95:
+            emit_code(code)
     for index in range(len(rome.appellations)):
-        if w.total - start >= budget * 0.9:
+        if w.total - start >= budget * 0.97:
             break
         if index not in needed_apps and rome.appellations[index][2] in emitted:
             emit_app(index)
     for src, tgt in rome.mobility:
         if w.total - start >= budget:
             break
-        if src in emitted and tgt in emitted:
+        if src in emitted and tgt in emitted and (src, tgt) not in linked:
             w.iri(f"{ID}rome/{src}", PK + "mobilityTo", f"{ID}rome/{tgt}")
     w.flush()
     return emitted
@@ -2072,8 +2088,8 @@ def generate(
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     started = time.monotonic()
-    rome_full = 6 * len(rome.codes) + 6 * len(rome.appellations) + len(rome.mobility)
-    rome_budget = min(rome_full, int(size * 0.12))
+    rome_full = 8 * len(rome.codes) + 7 * len(rome.appellations) + len(rome.mobility)
+    rome_budget = min(rome_full, int(size * 0.13))
     try:
         with open(tmp, "w", encoding="utf-8", newline="\n", buffering=1 << 20) as fh:
             w = QuadWriter(fh)
