@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -62,6 +63,25 @@ def snapshot(build_dir: Path) -> dict[str, str]:
     link = build_dir / "store"
     state["store ->"] = os.readlink(link) if link.is_symlink() else ""
     return state
+
+
+def dump_lines_but_received(build_dir: Path) -> list[bytes]:
+    """The dump without the one line naming the file or folder the user gave (a zip and the
+    folder it unpacks to differ only there)."""
+    lines = (build_dir / "progkg.nq").read_bytes().splitlines()
+    release = re.compile(
+        rb"^<https://w3id\.org/progkg/id/source/[^/>]+> <https://w3id\.org/progkg/ontology#sourceFile> "
+    )
+    return [line for line in lines if not release.match(line)]
+
+
+def single_source_files(build_dir: Path) -> list[tuple[str, str]]:
+    """Source documents with other than one pk:sourceFile (the shapes require exactly one)."""
+    return query(
+        build_dir,
+        "SELECT ?s (COUNT(?f) AS ?n) WHERE { ?s a pk:SourceDocument . OPTIONAL { ?s pk:sourceFile ?f } } "
+        "GROUP BY ?s HAVING (COUNT(?f) != 1)",
+    )
 
 
 def zip_folder(folder: Path, target: Path, subfolder: str = "") -> Path:

@@ -24,6 +24,7 @@ from import_support import (
     mini_project,
     query,
     replace_in_file,
+    single_source_files,
     snapshot,
     truncate,
 )
@@ -56,7 +57,7 @@ def test_table_rows_give_certifications_and_formations(onisep_build) -> None:
     rows = query(
         out,
         f"""SELECT ?label ?level ?ci ?scol WHERE {{ GRAPH <https://w3id.org/progkg/graph/onisep> {{
-              <{RNCP}RNCP38175> a pk:Certification ; rdfs:label ?label ; pk:eqfLevel ?level ;
+              <{RNCP}RNCP38175> a pk:Certification ; skos:prefLabel ?label ; pk:eqfLevel ?level ;
                  pk:certifInfoId ?ci ; pk:scolariteCode ?scol }} }}""",
     )
     assert rows == [
@@ -71,7 +72,7 @@ def test_table_rows_give_certifications_and_formations(onisep_build) -> None:
         (RNCP + "RNCP38175",)
     ]
     # the publisher's slips: a C1 control for ’ and a doubled apostrophe
-    assert query(out, f"SELECT ?l WHERE {{ <{RNCP}RNCP37519> rdfs:label ?l }}") == [
+    assert query(out, f"SELECT ?l WHERE {{ <{RNCP}RNCP37519> skos:prefLabel ?l }}") == [
         ("Directeur d'organisation ou d'entreprise d'innovation sociale",)
     ]
 
@@ -133,6 +134,7 @@ def test_one_file_is_enough_and_the_other_is_named(tmp_path: Path) -> None:
 def test_idempotent(tmp_path: Path) -> None:
     res = mini_project(tmp_path / "project")
     import_onisep(ONISEP_FIXTURE, tmp_path / "a", lambda _m: None, res)
+    assert single_source_files(tmp_path / "a") == []
     first = (tmp_path / "a" / "progkg.nq").read_bytes()
     import_onisep(ONISEP_FIXTURE, tmp_path / "a", lambda _m: None, res)
     assert (tmp_path / "a" / "progkg.nq").read_bytes() == first

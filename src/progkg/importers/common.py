@@ -260,6 +260,21 @@ class NQuads:
         return bool(value) and re.match(r"^https?://", value) is not None and not _IRI_UNSAFE.search(value)
 
 
+def describe_source(out: NQuads, source: str, received: str, members: list[str]) -> None:
+    """Name the files a release came in: the release itself is the file or folder the user gave
+    (one ``pk:sourceFile``), and each file read from it is a ``pk:SourceDocument`` of its own,
+    part of the release (``dct:hasPart``)."""
+    pk, dct = "https://w3id.org/progkg/ontology#", "http://purl.org/dc/terms/"
+    out.text(source, pk + "sourceFile", received, None)
+    for name in members:
+        part = f"{source}/{slug(name)}"
+        out.iri(source, dct + "hasPart", part)
+        out.a(part, pk + "SourceDocument")
+        out.text(part, dct + "title", name, None)
+        out.text(part, pk + "sourceFile", name, None)
+        out.iri(part, dct + "isPartOf", source)
+
+
 # --- Tables: CSV files and XML item lists ------------------------------------------------------
 
 

@@ -36,6 +36,7 @@ from progkg.importers.common import (
     Table,
     check_columns,
     clean_text,
+    describe_source,
     run_import,
     slug,
 )
@@ -180,7 +181,9 @@ class OnisepWriter:
                 self.counts["certifications"] += 1
             title = clean_text(row.get("rncp_intitule"))
             if title and self.once(f"{cert} {title}"):
-                out.text(cert, RDFS + "label", title)
+                # France Compétences' title as ONISEP copies it: the RNCP export and the documents
+                # give rdfs:label; one prefLabel per certification, other wordings as altLabel
+                out.text(cert, SKOS + ("prefLabel" if self.once(f"{cert} pref") else "altLabel"), title)
             level = row.get("ci_niveau_europeen").strip()
             if level and EQF_LEVEL.fullmatch(level):
                 out.iri(cert, PK + "eqfLevel", EQF + level)
@@ -208,7 +211,7 @@ class OnisepWriter:
                 self.counts["formations"] += 1
             label = clean_text(row.get("ideo_libelle_complet_formation"))
             if label and self.once(f"{iri} {label}"):
-                out.text(iri, RDFS + "label", label)
+                out.text(iri, RDFS + "label" if self.once(f"{iri} label") else SKOS + "altLabel", label)
             if cert:
                 out.iri(iri, PK + "certification", cert)
 
@@ -231,7 +234,6 @@ class OnisepWriter:
             out.a(iri, SKOS + "Concept")
             out.iri(iri, SKOS + "inScheme", f"{ID}mention")
             out.text(iri, SKOS + "prefLabel", label)
-            out.text(iri, RDFS + "label", label)
             self.counts["master mentions"] += 1
         out.iri(iri, PK + "nationalCertification", cert)
 
@@ -309,8 +311,7 @@ def generate(release: Release, out: NQuads, report: ImportReport, progress: Prog
     out.iri(source, DCT + "license", LICENCE)
     out.text(source, DCT + "type", "données ouvertes")
     out.text(source, DCT + "type", "open data", "en")
-    for name in sorted(files.values()):
-        out.text(source, PK + "sourceFile", name, None)
+    describe_source(out, source, release.path.resolve().name, sorted(files.values()))
     out.a(f"{ID}mention", SKOS + "ConceptScheme")
     out.text(f"{ID}mention", SKOS + "prefLabel", "Mentions de diplôme national de master")
     out.text(f"{ID}mention", SKOS + "prefLabel", "National master's degree fields", "en")

@@ -30,6 +30,7 @@ from progkg.importers.common import (
     Release,
     Row,
     clean_text,
+    describe_source,
     read_release_csv,
     run_import,
     slug,
@@ -194,7 +195,6 @@ class RncpWriter:
         out.iri(iri, SKOS + "inScheme", ID + scheme)
         out.text(iri, SKOS + "notation", notation, None)
         out.text(iri, SKOS + "prefLabel", label)
-        out.text(iri, RDFS + "label", label)
 
     def standard_row(self, row: Row) -> None:
         out = self.out
@@ -302,7 +302,8 @@ class RncpWriter:
             if siret:
                 out.text(iri, PK + "siret", siret, None)
         if name and self.once(f"{iri} {name}"):
-            out.text(iri, RDFS + "label", name)
+            # one label per language (the first name met); other names an export gives are kept
+            out.text(iri, RDFS + "label" if self.once(f"{iri} label") else SKOS + "altLabel", name)
             out.text(iri, SCHEMA + "name", name)
         return iri
 
@@ -408,8 +409,9 @@ def generate(release: Release, out: NQuads, report: ImportReport, progress: Prog
     out.text(source, DCT + "type", "register export (open data)", "en")
     if exported:
         out.date(source, DCT + "issued", exported)
-    for key in sorted(tables):
-        out.text(source, PK + "sourceFile", tables[key], None)
+    describe_source(
+        out, source, release.path.resolve().name, sorted(tables[k] for k in tables if k in TABLES)
+    )
     for key, (fr, en) in SCHEMES.items():
         out.a(ID + key, SKOS + "ConceptScheme")
         out.text(ID + key, SKOS + "prefLabel", fr)

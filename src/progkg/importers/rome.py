@@ -31,6 +31,7 @@ from progkg.importers.common import (
     Row,
     Table,
     clean_text,
+    describe_source,
     read_release_csv,
     run_import,
     slug,
@@ -51,7 +52,6 @@ CONCEPT = SKOS + "Concept"
 IN_SCHEME = SKOS + "inScheme"
 PREF = SKOS + "prefLabel"
 NOTATION = SKOS + "notation"
-LABEL = RDFS + "label"
 BROADER = SKOS + "broader"
 
 FILE_NAME = re.compile(r"^unix_(?P<table>[a-z_]+?)_v(?P<version>\d+)_utf8\.csv$")
@@ -346,7 +346,6 @@ class RomeWriter:
         if notation:
             out.text(iri, NOTATION, notation, None)
         out.text(iri, PREF, label)
-        out.text(iri, LABEL, label)
 
     def flags(self, row: Row, iri: str, job: bool) -> None:
         """The transition, regulated and executive flags shared by codes and job titles."""
@@ -401,7 +400,6 @@ class RomeWriter:
         out.iri(iri, IN_SCHEME, scheme_iri("code"))
         out.text(iri, NOTATION, code, None)
         out.text(iri, PREF, label)
-        out.text(iri, LABEL, label)
         ogr = row.code("code_ogr", OGR, "an OGR number", required=False)
         if ogr:
             out.text(iri, PK + "ogrCode", ogr, None)
@@ -429,7 +427,6 @@ class RomeWriter:
         out.iri(iri, IN_SCHEME, scheme_iri("appellation"))
         out.text(iri, NOTATION, ogr, None)
         out.text(iri, PREF, long)
-        out.text(iri, LABEL, long)
         if short and short != long:
             out.text(iri, SKOS + "altLabel", short)
         out.iri(iri, PK + "romeCode", ROME + code)
@@ -739,7 +736,7 @@ ORDER: list[tuple[str, Callable[[RomeWriter, Row], None]]] = [
 ]
 
 
-def write_provenance(out: NQuads, version: str, files: list[str], source: str) -> None:
+def write_provenance(out: NQuads, version: str, files: list[str], source: str, received: str) -> None:
     """The graph's provenance: the release (version, publisher, licence) and its files."""
     out.iri(GRAPH, PROV + "wasDerivedFrom", source)
     out.text(GRAPH, DCT + "title", f"Référentiel ROME 4.0 de France Travail, version {version}")
@@ -753,14 +750,12 @@ def write_provenance(out: NQuads, version: str, files: list[str], source: str) -
     out.iri(source, DCT + "license", LICENCE)
     out.text(source, DCT + "type", "référentiel (données ouvertes)")
     out.text(source, DCT + "type", "referential (open data)", "en")
-    for name in files:
-        out.text(source, PK + "sourceFile", name, None)
+    describe_source(out, source, received, files)
     for key, (_tail, fr, en) in SCHEMES.items():
         iri = scheme_iri(key)
         out.a(iri, SKOS + "ConceptScheme")
         out.text(iri, PREF, fr)
         out.text(iri, PREF, en, "en")
-        out.text(iri, LABEL, fr)
         out.iri(iri, DCT + "source", source)
         out.text(iri, OWL + "versionInfo", version, None)
 
@@ -780,7 +775,8 @@ def generate(release: Release, out: NQuads, report: ImportReport, progress: Prog
         elif table not in TABLES:
             progress(f"  {tables[table]}: not a table progkg knows; skipped")
     source = f"{ID}source/rome-{version}"
-    write_provenance(out, version, sorted(tables[t] for t in tables if t in TABLES), source)
+    files = sorted(tables[t] for t in tables if t in TABLES)
+    write_provenance(out, version, files, source, release.path.resolve().name)
     writer = RomeWriter(out, source)
     for table, method in ORDER:
         if table not in tables:
