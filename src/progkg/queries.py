@@ -33,6 +33,7 @@ Why the design is what it is:
 from __future__ import annotations
 
 import csv
+import dataclasses
 import difflib
 import io
 import json
@@ -89,10 +90,14 @@ class SavedQuery:
     columns: tuple[str, ...] = ()
     kind: str = "report"
     path: Path | None = None
+    #: True for a query loaded by name from the saved queries (messages then name it so).
+    saved: bool = False
 
     @property
     def display(self) -> str:
-        return str(self.path) if self.path else self.name
+        if self.saved or self.path is None:
+            return f"query {self.name}"
+        return str(self.path)
 
     def param(self, name: str) -> QueryParam | None:
         return next((p for p in self.params if p.name == name), None)
@@ -245,7 +250,7 @@ def load_query(res: Resources, name_or_path: str | Path) -> SavedQuery:
         close = difflib.get_close_matches(text_name, known, n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else "; `progkg query --list` shows them"
         raise ProgkgError(f"no saved query named {text_name!r} in {res.queries}{hint}")
-    return _read_query_file(path, text_name)
+    return dataclasses.replace(_read_query_file(path, text_name), saved=True)
 
 
 def _read_query_file(path: Path, name: str) -> SavedQuery:
@@ -265,7 +270,8 @@ def list_queries(res: Resources) -> list[SavedQuery]:
     """Every saved query of ``res.queries``, by name."""
     if not res.queries.is_dir():
         return []
-    return [_read_query_file(path, path.stem) for path in sorted(res.queries.glob("*.rq"))]
+    paths = sorted(res.queries.glob("*.rq"), key=lambda p: p.stem)
+    return [dataclasses.replace(_read_query_file(path, path.stem), saved=True) for path in paths]
 
 
 ###########################################################################################

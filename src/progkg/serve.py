@@ -1,0 +1,255 @@
+"""`progkg serve`: Oxigraph's own SPARQL server over the built store, read-only.
+
+Why Oxigraph's server (PyPI ``oxigraph``, its ``oxigraph`` executable) and not a server of
+our own: it is a complete SPARQL 1.1 Protocol implementation with a query page (YASGUI) in
+the browser, and DESIGN.md rules out home-made servers.
+
+How it is run:
+
+* ``oxigraph serve-read-only --union-default-graph``: no update, no Graph Store write, and
+  queries see the union of the named graphs as their default graph, like ``progkg query``.
+* Bound to 127.0.0.1 unless ``--host`` says otherwise.
+* On a **snapshot** of the store (``Store.backup``: hard links, so it is quick and small),
+  not on ``build/store`` itself: a ``progkg build`` while the server runs publishes a new
+  store and deletes the old folder; the server keeps answering from its snapshot until
+  it is restarted. The snapshot is removed when the server stops.
+
+:class:`OxigraphServer` is also what the tests use to start a throw-away read-write server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from progkg import store as st
+from progkg.errors import ProgkgError
+
+DEFAULT_PORT = 7878
+DEFAULT_HOST = "127.0.0.1"
+SNAPSHOT_PREFIX = ".serve-"
+
+
+def find_oxigraph() -> str:
+    """The ``oxigraph`` executable installed with the PyPI package ``oxigraph``."""
+    beside = Path(sys.executable).with_name("oxigraph")
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    found = shutil.which("oxigraph")
+    if found:
+        return found
+    raise ProgkgError(
+        "the Oxigraph server is not installed: `pip install oxigraph` provides the `oxigraph` command"
+    )
+
+
+def free_port(host: str = DEFAULT_HOST) -> int:
+    """A TCP port free on ``host`` right now (for tests and ``--port 0``)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def _host_in_url(host: str) -> str:
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def _port_taken(host: str, port: int) -> bool:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+class OxigraphServer:
+    """One ``oxigraph serve`` / ``serve-read-only`` process, started and stopped by us."""
+
+    def __init__(
+        self,
+        location: Path,
+        host: str = DEFAULT_HOST,
+        port: int = DEFAULT_PORT,
+        *,
+        read_only: bool = True,
+        union_default_graph: bool = True,
+        query_timeout: float | None = None,
+    ) -> None:
+        self.location = Path(location)
+        self.host = host
+        self.port = port
+        self.read_only = read_only
+        self.union_default_graph = union_default_graph
+        self.query_timeout = query_timeout
+        self.process: subprocess.Popen[bytes] | None = None
+        self._log: tempfile.SpooledTemporaryFile | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{_host_in_url(self.host)}:{self.port}/"
+
+    @property
+    def query_url(self) -> str:
+        return self.url + "query"
+
+    @property
+    def update_url(self) -> str:
+        return self.url + "update"
+
+    @property
+    def store_url(self) -> str:
+        return self.url + "store"
+
+    def command(self) -> list[str]:
+        cmd = [
+            find_oxigraph(),
+            "serve-read-only" if self.read_only else "serve",
+            "--location",
+            str(self.location),
+            "--bind",
+            f"{_host_in_url(self.host)}:{self.port}",
+        ]
+        if self.union_default_graph:
+            cmd.append("--union-default-graph")
+        if self.query_timeout:
+            cmd += ["--timeout-s", str(max(1, round(self.query_timeout)))]
+        return cmd
+
+    def start(self, wait: float = 30.0) -> OxigraphServer:
+        """Start the server and return once it accepts connections (or raise, with its message)."""
+        if _port_taken(self.host, self.port):
+            raise ProgkgError(f"{self.host}:{self.port} is already in use; choose another port with --port")
+        self._log = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(  # noqa: S603 — our own fixed command line
+            self.command(), stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise ProgkgError(f"the Oxigraph server stopped at once: {self._output() or 'no message'}")
+            with contextlib.suppress(OSError), socket.create_connection((self.host, self.port), timeout=0.5):
+                return self
+            time.sleep(0.1)
+        self.stop()
+        raise ProgkgError(f"the Oxigraph server did not answer on {self.host}:{self.port} within {wait:g} s")
+
+    def _output(self) -> str:
+        if self._log is None:
+            return ""
+        self._log.seek(0)
+        return " ".join(self._log.read().decode("utf-8", "replace").split())[-500:]
+
+    def wait(self) -> int:
+        assert self.process is not None
+        return self.process.wait()
+
+    def stop(self, grace: float = 5.0) -> None:
+        """Stop the server: SIGINT (its clean shutdown), then SIGTERM, then SIGKILL if it lingers.
+
+        (SIGINT alone is not enough: a process started in the background inherits SIGINT
+        ignored.)
+        """
+        process, self.process = self.process, None
+        if process is not None and process.poll() is None:
+            for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
+                process.send_signal(sig)
+                try:
+                    process.wait(grace)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def __enter__(self) -> OxigraphServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _clean_old_snapshots(build: Path) -> None:
+    """Remove snapshots left by a ``progkg serve`` that was killed (its pid is gone)."""
+    for folder in build.glob(f"{SNAPSHOT_PREFIX}*"):
+        pid = folder.name.removeprefix(SNAPSHOT_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def snapshot_store(build: Path) -> Path:
+    """A private, read-only-served copy of the published store (hard links: quick and small)."""
+    store = st.open_store(build)
+    _clean_old_snapshots(build)
+    target = build / f"{SNAPSHOT_PREFIX}{os.getpid()}-{time.monotonic_ns()}"
+    try:
+        store.backup(str(target))
+    except OSError as exc:
+        raise ProgkgError(f"cannot snapshot the store {st.store_path(build)} for serving: {exc}") from None
+    finally:
+        del store
+    return target
+
+
+def serve(
+    build: Path,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    *,
+    query_timeout: float = 60.0,
+    on_ready: Callable[[OxigraphServer], None] | None = None,
+) -> int:
+    """Serve the built store read-only until Ctrl-C (or SIGTERM); return the exit code.
+
+    A server that stops by itself is an error (exit 2, with its message).
+    """
+    snapshot = snapshot_store(build)
+    server = OxigraphServer(snapshot, host, port, read_only=True, query_timeout=query_timeout)
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def on_term(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous_int = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGTERM, on_term)
+    # Ctrl-C stops the server even when this process was started with SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        server.start()
+        if on_ready:
+            on_ready(server)
+        code = server.wait()
+        if code in (-signal.SIGINT, -signal.SIGTERM, 128 + signal.SIGINT):
+            return 0  # Ctrl-C reached the server first
+        raise ProgkgError(
+            f"the Oxigraph server stopped (exit code {code}): {server._output() or 'no message'}"
+        )
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
+        server.stop()
+        shutil.rmtree(snapshot, ignore_errors=True)
