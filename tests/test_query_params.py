@@ -1,0 +1,139 @@
+"""Hostile parameters: a value is one RDF literal, whatever it holds, and changes nothing.
+
+Each value goes through the same binding as every saved query (a VALUES block holding a
+literal written by Oxigraph's N-Triples serialiser). The echo query gives the value back, to
+prove it arrived whole as one string; the saved queries must answer nothing for it and leave
+a *writable* copy of the graph exactly as it was.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from progkg import paths
+from progkg.errors import ProgkgError
+from progkg.queries import bind, list_queries, load_query, parse_query_text, run_query
+
+REPO = Path(__file__).resolve().parents[1]
+RES = paths.resources(REPO)
+ECHO = REPO / "tests" / "fixtures" / "queries" / "echo.rq"
+NESTED = REPO / "tests" / "fixtures" / "queries" / "nested.rq"
+
+HOSTILE = {
+    "drop-all": 'x" } ; DROP ALL ; #',
+    "insert": '"} INSERT DATA { <http://evil/s> <http://evil/p> <http://evil/o> } #',
+    "single-quote": "l'administration",
+    "double-quote": 'say "hello"',
+    "triple-quotes": "\"\"\" ''' \"\" ''",
+    "backslashes": '\\ \\\\ \\" \\n \\u0022 \\U00000022',
+    "unicode-escape-quote": "\\u0022 } ; DROP ALL ; #",
+    "braces": "{ } {{ }} ( ) [ ]",
+    "newlines": "line one\nline two\r\nline three\r",
+    "tab-nul-controls": "a\tb\x00c\x01d\x7fe",
+    "iri-with-gt": "<http://example.org/a> > <b>",
+    "iri-like": "https://w3id.org/progkg/id/job/lobbyiste",
+    "comment": "# nothing after this\n} SELECT * WHERE { ?s ?p ?o }",
+    "variables": "?_parcours $_parcours ?s",
+    "values-block": "VALUES ?x { 1 } } UNION { ?s ?p ?o",
+    "sparql-keywords": "SERVICE <http://evil/sparql> { ?s ?p ?o }",
+    "emoji-and-rtl": "🎓 \u202e مرحبا",
+    "long": "ab" * 50_000,  # 100 kB
+}
+
+
+@pytest.fixture(scope="module")
+def writable(built: Path) -> ox.Store:
+    """A writable in-memory copy of the built graph: an injected update would change it."""
+    store = ox.Store()
+    store.bulk_load(path=str(built / "progkg.nq"), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def fingerprint(store: ox.Store) -> tuple[int, int]:
+    return len(store), hash(frozenset(str(q) for q in store))
+
+
+@pytest.mark.parametrize("value", list(HOSTILE.values()), ids=list(HOSTILE))
+def test_a_hostile_value_arrives_whole_as_one_string(value: str, writable: ox.Store) -> None:
+    result = run_query(load_query(RES, str(ECHO)), {"text": value}, store=writable)
+    assert len(result.rows) == 1
+    echo, length = result.rows[0]
+    assert isinstance(echo, ox.Literal)
+    assert echo.value == value
+    assert echo.datatype == ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
+    assert int(length.value) == len(value)
+
+
+@pytest.mark.parametrize("value", list(HOSTILE.values()), ids=list(HOSTILE))
+def test_saved_queries_answer_nothing_and_change_nothing(value: str, writable: ox.Store) -> None:
+    before = fingerprint(writable)
+    for query in list_queries(RES):
+        if not query.params:
+            continue
+        params = {p.name: value for p in query.params}
+        result = run_query(query, params, store=writable)
+        assert result.columns == list(query.columns)
+        assert result.rows == [], f"{query.name} matched {value[:40]!r}"
+    assert fingerprint(writable) == before
+
+
+def test_bound_text_holds_exactly_one_literal_per_group() -> None:
+    query = load_query(RES, str(ECHO))
+    text = bind(query, {"text": HOSTILE["drop-all"]})
+    assert 'VALUES ?_text { "x\\" } ; DROP ALL ; #" }' in text
+    assert text.count("VALUES") == 1
+
+
+def test_newlines_and_quotes_are_escaped_not_pasted() -> None:
+    text = bind(load_query(RES, str(ECHO)), {"text": 'a"\nb\\'})
+    assert '"a\\"\\nb\\\\"' in text
+
+
+def test_parameters_reach_nested_groups(writable: ox.Store) -> None:
+    """A parameter used in a sub-select, FILTER EXISTS, MINUS, OPTIONAL and UNION branches."""
+    query = load_query(RES, str(NESTED))
+    text = bind(query, {"text": "lobbyiste"})
+    assert text.count('VALUES ?_text { "lobbyiste" }') == 4  # sub-select, EXISTS, MINUS, OPTIONAL
+    rows = run_query(query, {"text": "lobbyiste"}, store=writable).values()
+    where = {r[1] for r in rows}
+    # "lobbyiste" starts the label, so MINUS removes the EXISTS branch's match: proof that the
+    # value reached the MINUS group too.
+    assert where == {"subselect", "optional"}
+    assert ("https://w3id.org/progkg/id/job/lobbyiste", "subselect") in rows
+
+
+def test_a_parameter_outside_the_where_patterns_is_refused(writable: ox.Store) -> None:
+    query = parse_query_text(
+        "# param: x — anything (example: 1)\nSELECT ?_x WHERE { BIND(1 AS ?y) FILTER(?_x) }", "bad"
+    )
+    with pytest.raises(ProgkgError, match="may only be used inside WHERE patterns"):
+        run_query(query, {"x": "1"}, store=writable)
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({}, "missing parameter 'text'"),
+        ({"text": ""}, "parameter 'text' is empty"),
+        ({"text": "a", "other": "b"}, "unknown parameter 'other'"),
+        ({"text": "bad \udcff bytes"}, "not valid text"),
+        ({"text": 42}, "must be text"),
+    ],
+)
+def test_bad_parameters_are_clear_errors(params: dict, message: str, writable: ox.Store) -> None:
+    with pytest.raises(ProgkgError, match=message):
+        run_query(load_query(RES, str(ECHO)), params, store=writable)
+
+
+def test_code_parameters_match_exactly_without_regard_to_case(writable: ox.Store) -> None:
+    rome = load_query(RES, "rome-for-certification")
+    assert len(run_query(rome, {"rncp": "rncp24759"}, store=writable).rows) == 4
+    assert run_query(rome, {"rncp": "RNCP24759 "}, store=writable).rows == []
+    assert run_query(rome, {"rncp": "RNCP247"}, store=writable).rows == []
+    assert run_query(rome, {"rncp": "%"}, store=writable).rows == []
+    programmes = load_query(RES, "programmes-for-rome")
+    assert run_query(programmes, {"rome": "K18"}, store=writable).rows == []
+    assert run_query(programmes, {"rome": ".*"}, store=writable).rows == []
