@@ -78,7 +78,7 @@ def describe_network_error(url: str, exc: BaseException, seconds: float) -> Prog
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
     if isinstance(exc, SPARQLWrapperException):
-        body = _excerpt(getattr(exc, "response", None) or b"")
+        body = _excerpt(_wrapped_response(exc))
         kind = {
             "QueryBadFormed": "HTTP 400 (the endpoint rejected the query)",
             "EndPointNotFound": "HTTP 404 (no SPARQL endpoint at this URL)",
@@ -111,6 +111,21 @@ def describe_network_error(url: str, exc: BaseException, seconds: float) -> Prog
             f"{url}: the server broke the exchange ({type(exc).__name__}: {exc}); is it an HTTP server?"
         )
     return ProgkgError(f"{url}: {type(exc).__name__}: {exc}")
+
+
+def _wrapped_response(exc: BaseException) -> bytes:
+    """The server's answer that SPARQLWrapper folds into its exception message (as a repr)."""
+    import ast
+
+    text = str(exc)
+    marker = "Response:\n"
+    if marker not in text:
+        return b""
+    try:
+        value = ast.literal_eval(text.split(marker, 1)[1].strip())
+    except (ValueError, SyntaxError):
+        return b""
+    return value if isinstance(value, bytes) else str(value).encode()
 
 
 def _excerpt(data: object, limit: int = 300) -> str:
