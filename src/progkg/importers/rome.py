@@ -655,54 +655,52 @@ class RomeWriter:
 
     # -- classifications: themes, interest centres, sectors
 
-    def _classified(self, row: Row, key: str, code_col: str, label_col: str, prop: str) -> str:
+    def _classified(self, row: Row, key: str, code_col: str, label_col: str) -> str:
         code = row.code(code_col, SMALL_CODE, "a code")
         iri = f"{ROME}{key}/{code}"
         self.concept(iri, key, self.label(row, label_col), notation=code)
         return iri
 
     def theme_row(self, row: Row) -> None:
-        iri = self._classified(row, "theme", "code_theme", "libelle_theme", "theme")
+        iri = self._classified(row, "theme", "code_theme", "libelle_theme")
         self.out.text(iri, SKOS + "definition", clean_text(row.get("definition_theme")))
 
     def code_theme_row(self, row: Row) -> None:
-        iri = self._classified(row, "theme", "code_theme", "libelle_theme", "theme")
+        iri = self._classified(row, "theme", "code_theme", "libelle_theme")
         self.out.iri(self.code_ref(row, "code_rome"), PK + "theme", iri)
 
     def interest_row(self, row: Row) -> None:
-        iri = self._classified(row, "interest", "code_centre_interet", "libelle_centre_interet", "interest")
+        iri = self._classified(row, "interest", "code_centre_interet", "libelle_centre_interet")
         self.out.text(iri, SKOS + "definition", clean_text(row.get("definition_centre_interet")))
 
     def code_interest_row(self, row: Row) -> None:
-        iri = self._classified(row, "interest", "code_centre_interet", "libelle_centre_interet", "interest")
+        iri = self._classified(row, "interest", "code_centre_interet", "libelle_centre_interet")
         self.out.iri(self.code_ref(row, "code_rome"), PK + "interestCentre", iri)
 
     def sector_row(self, row: Row) -> None:
-        iri = self._classified(row, "activity-sector", "code_sect_activite", "libelle_sect_activite", "")
+        iri = self._classified(row, "activity-sector", "code_sect_activite", "libelle_sect_activite")
         self.out.text(iri, SKOS + "definition", clean_text(row.get("definition_sect_activite")))
 
     def subsector_row(self, row: Row) -> None:
-        iri = self._classified(
-            row, "activity-sector", "code_ss_sect_activite", "libelle_ss_sect_activite", ""
-        )
+        iri = self._classified(row, "activity-sector", "code_ss_sect_activite", "libelle_ss_sect_activite")
         parent = row.code("code_sect_activite", SMALL_CODE, "a sector code")
         self.out.iri(iri, BROADER, f"{ROME}activity-sector/{parent}")
 
     def code_sector_row(self, row: Row) -> None:
-        iri = self._classified(row, "activity-sector", "code_sect_activite", "libelle_sect_activite", "")
+        iri = self._classified(row, "activity-sector", "code_sect_activite", "libelle_sect_activite")
         if row.get("code_ss_sect_activite").strip():
             sub = self._classified(
-                row, "activity-sector", "code_ss_sect_activite", "libelle_ss_sect_activite", ""
+                row, "activity-sector", "code_ss_sect_activite", "libelle_ss_sect_activite"
             )
             self.out.iri(sub, BROADER, iri)
             iri = sub
         self.out.iri(self.code_ref(row, "code_rome"), PK + "activitySector", iri)
 
     def naf_row(self, row: Row) -> None:
-        self._classified(row, "naf-sector", "code_secteur_naf", "libelle_secteur_naf", "")
+        self._classified(row, "naf-sector", "code_secteur_naf", "libelle_secteur_naf")
 
     def code_naf_row(self, row: Row) -> None:
-        iri = self._classified(row, "naf-sector", "code_secteur_naf", "libelle_secteur_naf", "")
+        iri = self._classified(row, "naf-sector", "code_secteur_naf", "libelle_secteur_naf")
         self.out.iri(self.code_ref(row, "code_rome"), PK + "nafSector", iri)
 
 
