@@ -10,3 +10,8 @@
 
 :func:`progkg.validate.validate` ties them together for ``progkg validate``.
 """
+
+#: The validation engines, the fast one first; ``tests/test_validate_differential.py`` holds
+#: them to the same results, which is what allows the fast one to be the default.
+ENGINES = ("sparql", "pyshacl")
+DEFAULT_ENGINE = "sparql"

@@ -78,38 +78,28 @@ class GraphLabels:
 
 
 class StoreLabels:
-    """Labels looked up in the Oxigraph store (the SPARQL engine), in batches."""
+    """Labels looked up in the Oxigraph store (the SPARQL engine)."""
 
     def __init__(self, store: ox.Store) -> None:
         self.store = store
+        self._properties = [ox.NamedNode(str(p)) for p in LABEL_PROPERTIES]
 
     def many(self, nodes: Iterable[Node]) -> dict[Node, Labels]:
-        nodes = sorted(set(nodes), key=str)
+        """Labels of each node, by direct index look-ups (a VALUES join of thousands of
+        nodes is planned badly by Oxigraph: minutes where look-ups take a second)."""
         result: dict[Node, Labels] = {}
-        iris = [n for n in nodes if isinstance(n, URIRef)]
-        for start in range(0, len(iris), 500):
-            chunk = iris[start : start + 500]
-            values = " ".join(f"<{n}>" for n in chunk)
-            props = " ".join(f"(<{p}> {rank})" for rank, p in enumerate(LABEL_PROPERTIES))
-            query = (
-                f"SELECT ?s ?rank ?label WHERE {{ VALUES ?s {{ {values} }} VALUES (?p ?rank) {{ {props} }} "
-                "?s ?p ?label FILTER(isLiteral(?label)) }"
-            )
-            found: dict[Node, list[tuple[int, Literal]]] = {}
-            for row in self.store.query(query, use_default_graph_as_union=True):
-                found.setdefault(to_rdflib(row["s"]), []).append(
-                    (int(row["rank"].value), to_rdflib(row["label"]))
-                )
-            for node in chunk:
-                result[node] = _pick(found.get(node, []))
-        for node in nodes:
-            if not isinstance(node, URIRef):
-                result[node] = self._blank(node) if isinstance(node, BNode) else ()
+        for node in set(nodes):
+            if isinstance(node, BNode):
+                result[node] = self._blank(node)
+            elif isinstance(node, URIRef):
+                result[node] = self._own(to_oxigraph(node))
+            else:
+                result[node] = ()
         return result
 
     def _blank(self, node: BNode) -> Labels:
         term = to_oxigraph(node)
-        own = self.many_for_blank(term)
+        own = self._own(term)
         if own:
             return own
         kinds = sorted(
@@ -125,10 +115,10 @@ class StoreLabels:
         parent = self.many([URIRef(parents[0])])[URIRef(parents[0])] if parents else ()
         return _describe_blank(local_name(kinds[0]) if kinds else None, parent)
 
-    def many_for_blank(self, term: ox.BlankNode) -> Labels:
+    def _own(self, term: ox.NamedNode | ox.BlankNode) -> Labels:
         candidates = []
-        for rank, prop in enumerate(LABEL_PROPERTIES):
-            for quad in self.store.quads_for_pattern(term, ox.NamedNode(str(prop)), None):
+        for rank, prop in enumerate(self._properties):
+            for quad in self.store.quads_for_pattern(term, prop, None):
                 if isinstance(quad.object, ox.Literal):
                     candidates.append((rank, to_rdflib(quad.object)))
         return _pick(candidates)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-import pyshacl
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
@@ -27,6 +26,8 @@ def _quiet(_: str) -> None:
 
 def run(data: Graph, shapes: Graph, progress: Progress = _quiet) -> list[ValidationResult]:
     """Validate ``data`` (which must include the ontology) against ``shapes``."""
+    import pyshacl  # noqa: PLC0415 — slow to import; only this engine needs it
+
     progress(f"pyshacl: validating {len(data)} triples")
     try:
         _conforms, report, _text = pyshacl.validate(

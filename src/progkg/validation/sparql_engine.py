@@ -81,10 +81,15 @@ COMPARISONS = {
 
 @dataclass(frozen=True)
 class Check:
-    """One compiled constraint: run ``query``, each solution is one result."""
+    """One compiled query; each solution gives one result per failed component.
+
+    ``components`` lists the constraint components checked by the query: with one, every
+    solution is a result; with several (value constraints of one shape checked in one pass),
+    the boolean variables ``?f0``, ``?f1``… say which of them the value fails.
+    """
 
     shape: Shape
-    component: URIRef
+    components: tuple[URIRef, ...]
     query: str
     name: str
     has_value: bool
@@ -123,7 +128,8 @@ class Compiler:
             self._closures[cls] = sorted(found)
         return self._closures[cls]
 
-    def focus(self, targets: list[tuple[URIRef, Node]]) -> str:
+    def branches(self, targets: list[tuple[URIRef, Node]]) -> list[str]:
+        """One graph pattern binding ?this per target."""
         branches = []
         for kind, value in targets:
             if kind == SH.targetClass:
@@ -135,8 +141,16 @@ class Compiler:
                 branches.append(f"?_ts <{value}> ?this .")
             elif kind == SH.targetNode:
                 branches.append(f"VALUES ?this {{ {sparql_term(value)} }}")
-        union = " UNION ".join("{ " + b + " }" for b in branches)
+        return branches
+
+    def focus(self, targets: list[tuple[URIRef, Node]]) -> str:
+        """A sub-select of the focus nodes, each once."""
+        union = " UNION ".join("{ " + b + " }" for b in self.branches(targets))
         return f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
+
+    def is_focus(self, targets: list[tuple[URIRef, Node]]) -> str:
+        """A FILTER expression true when the bound ?this is a focus node."""
+        return "EXISTS { " + " UNION ".join("{ " + b + " }" for b in self.branches(targets)) + " }"
 
     @staticmethod
     def implied_by_targets(path: PathExpr | None, targets: list[tuple[URIRef, Node]]) -> bool:
@@ -204,6 +218,13 @@ class Compiler:
         raise ProgkgError(f"shape {shape.node}: {parameter} is not compiled by the sparql engine")
 
     def compile(self) -> list[Check]:
+        """The checks of every active shape, in a fixed order.
+
+        The queries start from what is rare or indexed: value constraints scan the values of
+        the path and test the (rare) failing ones for being focus nodes, rather than walking
+        every focus node; counts group the values of the path; only minCount walks the focus
+        nodes, since a missing value has nothing to scan.
+        """
         checks: list[Check] = []
         for shape in self.model.shapes.values():
             if shape.deactivated:
@@ -211,12 +232,14 @@ class Compiler:
             targets = self.model.targets_of(shape)
             if not targets:
                 continue
-            focus = self.focus(targets)
             name = _short(shape.node)
             if shape.is_property:
                 value_pattern = f"?this {path_to_sparql(shape.path)} ?v ."
             else:
                 value_pattern = "BIND (?this AS ?v)"
+            implied = self.implied_by_targets(shape.path, targets)
+            keep_focus = "" if implied else f" FILTER ({self.is_focus(targets)})"
+            merged: list[tuple[URIRef, str]] = []
             for parameter, value in shape.parameters:
                 component = VALUE_PARAMETERS.get(parameter) or PROPERTY_ONLY_PARAMETERS[parameter]
                 label = f"{name} {parameter.split('#')[-1]}"
@@ -225,41 +248,61 @@ class Compiler:
                     if n <= 0:
                         continue
                     if n == 1:
-                        query = f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ {value_pattern} }} }}"
+                        union = " UNION ".join(
+                            f"{{ {b} FILTER NOT EXISTS {{ {value_pattern} }} }}"
+                            for b in self.branches(targets)
+                        )
+                        query = f"SELECT DISTINCT ?this WHERE {{ {union} }}"
                     else:
                         query = (
-                            f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ {value_pattern} }} }} "
+                            f"SELECT ?this WHERE {{ {self.focus(targets)} OPTIONAL {{ {value_pattern} }} }} "
                             f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {n})"
                         )
-                    checks.append(Check(shape, component, query, label, has_value=False))
+                    checks.append(Check(shape, (component,), query, label, has_value=False))
                 elif parameter == SH.maxCount:
                     query = (
-                        f"SELECT ?this WHERE {{ {focus} {value_pattern} }} "
-                        f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(value)})"
+                        f"SELECT ?this WHERE {{ {{ SELECT ?this WHERE {{ {value_pattern} }} GROUP BY ?this "
+                        f"HAVING (COUNT(DISTINCT ?v) > {int(value)}) }}{keep_focus} }}"
                     )
-                    checks.append(Check(shape, component, query, label, has_value=False))
+                    checks.append(Check(shape, (component,), query, label, has_value=False))
                 elif parameter == SH.uniqueLang:
                     if not (isinstance(value, Literal) and value.value is True):
                         continue
-                    other = value_pattern.replace("?v", "?_w")
                     query = (
-                        f"SELECT DISTINCT ?this WHERE {{ {focus} {value_pattern} {other} "
-                        'FILTER (isLiteral(?v) && lang(?v) != "" && LCASE(lang(?v)) = LCASE(lang(?_w)) '
-                        "&& !sameTerm(?v, ?_w)) }"
+                        f"SELECT DISTINCT ?this WHERE {{ {{ SELECT ?this WHERE {{ {value_pattern} "
+                        'FILTER (isLiteral(?v) && lang(?v) != "") } '
+                        "GROUP BY ?this (LCASE(lang(?v)) AS ?_lang) "
+                        f"HAVING (COUNT(DISTINCT ?v) > 1) }}{keep_focus} }}"
                     )
-                    checks.append(Check(shape, component, query, label, has_value=False))
+                    checks.append(Check(shape, (component,), query, label, has_value=False))
                 else:
                     extra, failure = self.value_failure(shape, parameter, value)
-                    head = "" if self.implied_by_targets(shape.path, targets) else focus
-                    where = f"{head} {value_pattern} {extra} FILTER ({failure})"
-                    query = f"SELECT DISTINCT ?this ?v WHERE {{ {where} }}"
-                    checks.append(Check(shape, component, query, label, has_value=True))
+                    if extra:  # a pair constraint joins another property: a query of its own
+                        inner = f"SELECT ?this ?v WHERE {{ {value_pattern} {extra} FILTER ({failure}) }}"
+                        query = f"SELECT DISTINCT ?this ?v WHERE {{ {{ {inner} }}{keep_focus} }}"
+                        checks.append(Check(shape, (component,), query, label, has_value=True))
+                    else:
+                        merged.append((component, failure))
+            if merged:
+                binds = " ".join(f"BIND ({failure} AS ?f{i})" for i, (_, failure) in enumerate(merged))
+                any_failed = " || ".join(f"?f{i}" for i in range(len(merged)))
+                flags = " ".join(f"?f{i}" for i in range(len(merged)))
+                # The cheap value test runs first, in a sub-select: Oxigraph would otherwise
+                # evaluate the focus-node EXISTS for every value, failing or not.
+                query = (
+                    f"SELECT DISTINCT ?this ?v {flags} WHERE {{ {{ SELECT ?this ?v {flags} WHERE {{ "
+                    f"{value_pattern} {binds} FILTER ({any_failed}) }} }}{keep_focus} }}"
+                )
+                label = f"{name} " + ",".join(
+                    c.split("#")[-1].removesuffix("ConstraintComponent") for c, _ in merged
+                )
+                checks.append(Check(shape, tuple(c for c, _ in merged), query, label, has_value=True))
             for constraint in shape.sparql:
                 checks.append(
                     Check(
                         shape,
-                        SH.SPARQLConstraintComponent,
-                        _bulk_sparql(constraint.select, focus, shape.node),
+                        (SH.SPARQLConstraintComponent,),
+                        _bulk_sparql(constraint.select, self.focus(targets), shape.node),
                         f"{name} sparql",
                         has_value=True,
                         constraint=constraint,
@@ -304,20 +347,24 @@ def run_check(store: ox.Store, check: Check) -> list[ValidationResult]:
         ) from None
     results = []
     if check.constraint is None:
+        several = len(check.components) > 1
         for row in solutions:
             focus = to_rdflib(row["this"])
             value = to_rdflib(row["v"]) if check.has_value and row["v"] is not None else None
-            results.append(
-                ValidationResult(
-                    focus=focus,
-                    severity=shape.severity,
-                    source_shape=shape.node,
-                    component=check.component,
-                    path=shape.path,
-                    value=value,
-                    messages=shape.messages,
+            for index, component in enumerate(check.components):
+                if several and row[f"f{index}"].value != "true":
+                    continue
+                results.append(
+                    ValidationResult(
+                        focus=focus,
+                        severity=shape.severity,
+                        source_shape=shape.node,
+                        component=component,
+                        path=shape.path,
+                        value=value,
+                        messages=shape.messages,
+                    )
                 )
-            )
         return results
     constraint = check.constraint
     variables = [v.value for v in solutions.variables]
@@ -343,7 +390,7 @@ def run_check(store: ox.Store, check: Check) -> list[ValidationResult]:
                 focus=focus,
                 severity=shape.severity,
                 source_shape=shape.node,
-                component=check.component,
+                component=SH.SPARQLConstraintComponent,
                 path=path if path is not None else shape.path,
                 value=value,
                 messages=messages,
