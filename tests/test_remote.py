@@ -222,6 +222,32 @@ def test_a_failed_put_leaves_the_old_graph_whole(server: OxigraphServer, rome_bu
     assert remote_counts(server.query_url, 30)[RNCP_GRAPH] == before == count
 
 
+def test_readers_never_see_part_of_a_graph_during_a_put(server: OxigraphServer) -> None:
+    graph = "https://w3id.org/progkg/graph/test/atomicity"
+    body = "".join(
+        f'<http://example.org/s{i}> <http://example.org/p> "{i}" .\n' for i in range(20_000)
+    ).encode()
+    url = server.store_url + "?graph=" + urllib.parse.quote(graph, safe="")
+
+    def put() -> None:
+        request = urllib.request.Request(
+            url, data=body, method="PUT", headers={"Content-Type": "application/n-triples"}
+        )
+        urllib.request.urlopen(request, timeout=120).read()
+
+    put()
+    seen: list[int] = []
+    writer = threading.Thread(target=put)
+    writer.start()
+    try:
+        while writer.is_alive():
+            seen.append(remote_counts(server.query_url, 60).get(graph, 0))
+    finally:
+        writer.join()
+        urllib.request.urlopen(urllib.request.Request(url, method="DELETE"), timeout=30).read()
+    assert seen and set(seen) == {20_000}
+
+
 def test_push_prunes_graphs_the_build_no_longer_has(server: OxigraphServer, rome_built: Path) -> None:
     extra = "https://w3id.org/progkg/graph/seeds/removed-source"
     request = urllib.request.Request(
