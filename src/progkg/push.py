@@ -12,7 +12,7 @@ What a reader of the remote store can see (docs/queries.md, "push"):
   transaction: readers polling during a replacing PUT see the old graph, then the whole new
   one, never part of it; a PUT cut off half-way or holding a malformed line is refused and
   leaves the old graph whole. ``push`` then exits 2 naming the graph; running it again
-  completes the push. Fuseki also runs a PUT in one write transaction.
+  completes the push. (With another server, check that a PUT is one transaction.)
 * Graphs are independent: if graph 3 of 6 fails, graphs 1–2 are already the new ones and
   4–6 still the old ones. The error says which graphs were pushed.
 * The price of atomicity is speed: Oxigraph's transactional load is much slower than its

@@ -33,7 +33,7 @@ GRACE = 2.0
 UNION_HINT = (
     "progkg's queries read the union of the named graphs as the default graph: start Oxigraph with "
     "--union-default-graph (progkg serve does), or set the equivalent option of your server "
-    "(Fuseki: tdb2:unionDefaultGraph true)"
+    "(Fuseki: unionDefaultGraph true on its TDB dataset)"
 )
 
 
