@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import difflib
+import functools
 import io
 import os
 import re
@@ -177,6 +178,7 @@ def decode(data: bytes, display: str) -> tuple[str, str | None]:
 
 _C1 = re.compile("[\u0080-\u009f]")
 _CONTROL = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]")
+_SUSPECT = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]")
 
 
 def _c1_to_cp1252(match: re.Match[str]) -> str:
@@ -193,7 +195,7 @@ def clean_text(value: str) -> str:
     (``l\\x92innovation`` → ``l’innovation``, ``\\x9cuvre`` → ``œuvre``), apostrophes doubled
     by an SQL export (``d''affaires``), stray control characters and surrounding blanks.
     """
-    if "\u0080" <= max(value, default="") or _CONTROL.search(value):
+    if _SUSPECT.search(value):
         value = _C1.sub(_c1_to_cp1252, value)
         value = _CONTROL.sub("", value)
     if "''" in value:
@@ -201,6 +203,7 @@ def clean_text(value: str) -> str:
     return value.strip()
 
 
+@functools.lru_cache(maxsize=8192)
 def slug(text: str) -> str:
     """The project's slug rule (docs/modelling.md): lower case, accents removed, words joined by
     ``-``, apostrophes as ``-``."""
