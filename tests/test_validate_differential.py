@@ -5,7 +5,7 @@ constraint components and values, and the same messages — on:
 
 * every fixture of every shape (tests/fixtures/shapes/cases.py);
 * the real seeds;
-* the seeds with errors planted at random by a small seeded mutator (deleted facts, wrong
+* the seeds with errors planted at random by a small seeded mutator, two seeds (deleted facts, wrong
   datatypes, negative or extra numbers, broken codes and dates, triples stated by two
   sources at once);
 * a national-scale graph from bench/generate.py with its planted errors.
@@ -157,7 +157,7 @@ def plant_errors(quads: list[ox.Quad], seed: int, count: int) -> list[ox.Quad]:
     return [q for q in out if q is not None]
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2])
 def test_same_results_on_seeds_with_planted_errors(seed: int) -> None:
     quads = plant_errors(_seed_quads(), seed, count=150)
     reference, fast = both_engines(quads)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -39,8 +40,6 @@ def _quiet(_: str) -> None:
 
 
 def _with_labels(results: list[ValidationResult], labels: dict) -> list[ValidationResult]:
-    from dataclasses import replace
-
     return [replace(r, labels=labels.get(r.focus, ())) for r in results]
 
 

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
@@ -218,7 +218,3 @@ def severity_name(term: Node) -> str:
     if name not in _SEVERITY_RANK:
         raise ProgkgError(f"unknown SHACL severity {text}")
     return name
-
-
-def is_blank(term: Node) -> bool:
-    return isinstance(term, BNode)

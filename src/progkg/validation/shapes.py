@@ -22,8 +22,6 @@ from progkg.errors import ProgkgError, located
 from progkg.validation.report import PathExpr, read_path, severity_name
 from progkg.validation.terms import add_quads
 
-SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
-
 #: Constraint parameters the SPARQL engine compiles (each is one SHACL constraint component).
 VALUE_PARAMETERS = {
     SH["class"]: SH.ClassConstraintComponent,
@@ -217,7 +215,3 @@ def _short(graph: Graph, term: Node) -> str:
         return graph.namespace_manager.normalizeUri(term) if isinstance(term, URIRef) else str(term)
     except Exception:  # noqa: BLE001 — only for messages
         return str(term)
-
-
-def rdf_list(graph: Graph, node: Node) -> list[Node]:
-    return list(graph.items(node))
