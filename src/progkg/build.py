@@ -143,6 +143,11 @@ def build(
             store = ox.Store()  # the in-memory twin: checks, counts and the dump read it
             loader = _DiskLoader(ox.Store(str(folder)))
             loader.start()
+            # The imports are the big part: the on-disk store starts on them at once, while the
+            # main thread parses the curated files.
+            for source in sources:
+                if source.kind == "import":
+                    loader.load_file(source.path)
             curated: list[tuple[str, Path, list[ox.Quad]]] = []
             functional: set[str] = set()
             for source in sources:
@@ -152,7 +157,6 @@ def build(
                         store.bulk_load(path=str(source.path), format=ox.RdfFormat.N_QUADS)
                     except SyntaxError as exc:
                         raise ProgkgError(f"{source.display}: line {exc.lineno}: {exc}") from None
-                    loader.load_file(source.path)
                     progress(f"  {source.display}: {len(store) - before} quads")
                     continue
                 quads = read_source(source)
