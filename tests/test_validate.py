@@ -219,6 +219,10 @@ def test_cli_exit_0_on_the_seeds(built: Path, monkeypatch, capsys) -> None:
         assert code == 0, err
         assert "0 violations" in out
         assert "Semestre 1 — Master Science politique" in out
+    code, out, _ = run_cli(["validate", "--summary", "-q"], capsys)
+    assert code == 0
+    assert "pks:SemesterEctsTotal — Semestre dont les UE ne totalisent pas 30 ECTS" in out
+    assert "<https://" not in out  # the summary only: no item listed
     code, out, _ = run_cli(["validate", "--format", "json", "-q"], capsys)
     assert code == 0 and isinstance(json.loads(out), list)
     code, out, _ = run_cli(["validate", "--format", "turtle", "-q"], capsys)

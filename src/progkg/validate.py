@@ -29,7 +29,7 @@ from progkg.rdfio import read_rdf
 from progkg.validation import DEFAULT_ENGINE, ENGINES, pyshacl_engine, sparql_engine
 from progkg.validation.labels import GraphLabels, StoreLabels
 from progkg.validation.report import ValidationReport, ValidationResult
-from progkg.validation.shapes import load_shapes_graph, read_model
+from progkg.validation.shapes import load_shapes_graph, read_model, shape_titles
 from progkg.validation.terms import add_quads, graph_from_dump
 
 Progress = Callable[[str], None]
@@ -70,6 +70,7 @@ def validate_store(
     labels = StoreLabels(store).many(r.focus for r in results)
     return ValidationReport(
         results=_with_labels(results, labels),
+        titles=shape_titles(model),
         engine="sparql",
         shapes_file=shapes_file,
         data=data,
@@ -92,6 +93,7 @@ def validate_graph(
     labels = GraphLabels(graph).many(r.focus for r in results)
     return ValidationReport(
         results=_with_labels(results, labels),
+        titles=shape_titles(read_model(shapes, display=str(shapes_file))),
         engine="pyshacl",
         shapes_file=shapes_file,
         data=data,

@@ -56,8 +56,13 @@ def _progress(message: str) -> None:
     help="sparql engine: memory loads build/progkg.nq into memory first (fastest, ~0.5 GB per "
     "million triples); store queries build/store in place (for graphs larger than memory).",
 )
+@click.option(
+    "--summary", is_flag=True, help="Text format: print only the counts per severity and per shape."
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages on stderr.")
-def validate(fmt: str, engine: str, lang: str, shapes_file: Path | None, data_mode: str, quiet: bool) -> None:
+def validate(
+    fmt: str, engine: str, lang: str, shapes_file: Path | None, data_mode: str, summary: bool, quiet: bool
+) -> None:
     """Validate the built graph (run `progkg build` first) against the SHACL shapes.
 
     Severity follows DCAT-AP: a mandatory rule broken is a violation, a recommended one a
@@ -83,7 +88,7 @@ def validate(fmt: str, engine: str, lang: str, shapes_file: Path | None, data_mo
         progress=(lambda _m: None) if quiet else _progress,
         data=data_mode,
     )
-    click.echo(render(report, fmt, lang), nl=False)
+    click.echo(render(report, fmt, lang, summary_only=summary), nl=False)
     if not quiet:
         click.echo(
             f"{report.count('Violation')} violation(s), {report.count('Warning')} warning(s), "

@@ -76,7 +76,7 @@ def _display_label(result: ValidationResult, lang: str) -> str:
     return compact(result.focus)
 
 
-def to_text(report: ValidationReport, lang: str = "fr") -> str:
+def to_text(report: ValidationReport, lang: str = "fr", summary_only: bool = False) -> str:
     """The report for a person: summary first, then results grouped by focus node."""
     words = _SEVERITY_WORDS["en" if lang == "en" else "fr"]
     lines = []
@@ -103,14 +103,17 @@ def to_text(report: ValidationReport, lang: str = "fr") -> str:
         return "\n".join(lines) + "\n"
     lines.append("")
     lines.append("Par contrainte :" if lang != "en" else "Per shape:")
+    pick = "fr" if lang == "both" else lang
     first_message = {}
     for result in report.results:
         first_message.setdefault(result.source_shape, result)
     for severity, shape, count in report.per_shape():
-        sample = first_message[shape].message("fr" if lang == "both" else lang)
+        sample = report.title(shape, pick) or first_message[shape].message(pick)
         sample = re.sub(r"\s*[:(].*$", "", sample) if len(sample) > 70 else sample
         lines.append(f"  {words[severity]:<14} {count:>6}  {compact(shape)} — {sample}")
     lines.append("")
+    if summary_only:
+        return "\n".join(lines)
     by_focus = sorted(
         report.results,
         key=lambda r: (_display_label(r, lang).casefold(), str(r.focus)),
@@ -228,9 +231,9 @@ def to_json(report: ValidationReport, lang: str = "fr") -> str:
     return json.dumps([result_to_json(r, lang) for r in report.results], ensure_ascii=False, indent=2) + "\n"
 
 
-def render(report: ValidationReport, fmt: str, lang: str = "fr") -> str:
+def render(report: ValidationReport, fmt: str, lang: str = "fr", summary_only: bool = False) -> str:
     if fmt == "text":
-        return to_text(report, lang)
+        return to_text(report, lang, summary_only)
     if fmt == "turtle":
         return to_turtle(report)
     if fmt == "json":

@@ -9,6 +9,7 @@ triple stated by two sources, or a shape reached twice, is still one finding).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,6 +147,8 @@ class ValidationReport:
     data: str = ""
     triples: int | None = None
     seconds: float | None = None
+    #: What each shape checks, by language, for summaries (its rdfs:label, else its message).
+    titles: dict[Node, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.results = merge_results(self.results)
@@ -170,6 +173,12 @@ class ValidationReport:
             ((sev, shape, n) for (sev, shape), n in counts.items()),
             key=lambda item: (_SEVERITY_RANK[item[0]], -item[2], str(item[1])),
         )
+
+    def title(self, shape: Node, lang: str = "fr") -> str:
+        """A short description of ``shape`` in ``lang`` (placeholders of templates as "…")."""
+        by_lang = dict(self.titles.get(shape, ()))
+        text = next((by_lang[c] for c in (lang, "", "fr", "en") if c in by_lang), "")
+        return re.sub(r"\{[?$]\w+\}", "…", text)
 
     def keys(self) -> set[tuple]:
         return {r.key() for r in self.results}

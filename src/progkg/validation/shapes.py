@@ -111,6 +111,22 @@ class ShapesModel:
         return sorted(set(targets), key=lambda t: (str(t[0]), str(t[1])))
 
 
+def shape_titles(model: ShapesModel) -> dict[Node, tuple[tuple[str, str], ...]]:
+    """What each shape checks, for report summaries: its ``rdfs:label`` when it is a
+    SPARQL-based shape (its messages carry numbers), else its ``sh:message``."""
+    titles = {}
+    for node, shape in model.shapes.items():
+        labels = tuple(
+            sorted(
+                (lbl.language or "", str(lbl))
+                for lbl in model.graph.objects(node, RDFS.label)
+                if isinstance(lbl, Literal)
+            )
+        )
+        titles[node] = labels if shape.sparql and labels else (shape.messages or labels)
+    return titles
+
+
 def load_shapes_graph(path: Path, display: str | None = None) -> Graph:
     """Parse the shapes file, failing with file:line:column on a syntax error.
 
