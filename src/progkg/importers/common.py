@@ -289,6 +289,9 @@ class Row:
     line: int
     index: dict[str, int]
     values: Sequence[str]
+    #: where the record starts on its line, for formats whose records share lines (ONISEP's XML
+    #: is one line of several MB); errors then name this column rather than the field's number
+    column: int | None = None
 
     def get(self, column: str) -> str:
         """The value of ``column`` ("" when the column is optional and absent)."""
@@ -298,11 +301,12 @@ class Row:
         return self.values[i]
 
     def fail(self, column: str, message: str) -> ProgkgError:
-        """An error naming file, line, column number and column name."""
+        """An error naming file, line, column number and column name (on one line: a value's
+        own line breaks are shown escaped)."""
         i = self.index.get(column)
-        return ProgkgError(
-            located(self.display, f'column "{column}": {message}', self.line, None if i is None else i + 1)
-        )
+        message = _LINE_BREAK.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), message)
+        where = self.column if self.column is not None else (None if i is None else i + 1)
+        return ProgkgError(located(self.display, f'column "{column}": {message}', self.line, where))
 
     def code(self, column: str, pattern: re.Pattern[str], what: str, required: bool = True) -> str:
         """A code matching ``pattern`` (after trimming blanks and the TABs some exports prefix);
@@ -342,9 +346,13 @@ class Row:
         raise self.fail(column, f'"{_show(value)}" is not a date (expected dd/mm/yyyy)')
 
 
+_LINE_BREAK = re.compile("[\n\r\u0085\u2028\u2029]")
+_UNPRINTABLE = re.compile("[\u0000-\u001f\u007f-\u009f\u2028\u2029]")
+
+
 def _show(value: str, limit: int = 60) -> str:
     shown = value if len(value) <= limit else value[: limit - 1] + "…"
-    return shown.encode("unicode_escape").decode("ascii") if _CONTROL.search(shown) else shown
+    return shown.encode("unicode_escape").decode("ascii") if _UNPRINTABLE.search(shown) else shown
 
 
 @dataclass
@@ -369,11 +377,11 @@ def check_columns(
     for name in required:
         if name not in index:
             close = difflib.get_close_matches(name, list(index), n=1, cutoff=0.6)
-            hint = f' (renamed "{close[0]}"?)' if close else ""
+            hint = f' (renamed "{_show(close[0])}"?)' if close else ""
             raise ProgkgError(
                 located(
                     display,
-                    f'missing column "{name}"{hint}; the header has: {", ".join(found)}. '
+                    f'missing column "{name}"{hint}; the header has: {", ".join(map(_show, found))}. '
                     "Is this file from another version of the release?",
                     line,
                 )
@@ -388,7 +396,11 @@ def read_csv(
 
     Blank lines between records (ROME's multi-paragraph definitions leave some) are skipped.
     Each row knows the line it starts on, even when a quoted value spans several lines.
+    CRLF line endings (a file saved on Windows) become LF first, inside quoted values too, so
+    that such a file gives the same values, hence the same triples, as the original.
     """
+    if "\r\n" in text:
+        text = text.replace("\r\n", "\n")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=True)
     try:
         header = next(reader)

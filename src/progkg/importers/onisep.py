@@ -134,15 +134,18 @@ def read_items(data: bytes, display: str, required: Sequence[str], item: str = "
     index = check_columns(display, columns, required, first_line)
 
     def rows() -> Iterator[Row]:
-        for line, _column, values in records:
+        for line, column, values in records:
             missing = [c for c in required if c not in values]
             if missing:
                 raise ProgkgError(
                     located(
-                        display, f"<{item}> has no <{missing[0]}> element (the other items have one)", line
+                        display,
+                        f"<{item}> has no <{missing[0]}> element (the other items have one)",
+                        line,
+                        column,
                     )
                 )
-            yield Row(display, line, index, [values.get(c, "") for c in columns])
+            yield Row(display, line, index, [values.get(c, "") for c in columns], column)
 
     return Table(display, columns, rows(), None, index)
 
