@@ -95,6 +95,13 @@ class Check:
     has_value: bool
     constraint: object | None = None  # the SparqlConstraint, for sh:sparql checks
 
+    def reports_value(self, component: URIRef) -> bool:
+        """Count constraints report no value (SHACL), value constraints the failing value."""
+        return self.has_value and component not in (
+            SH.MaxCountConstraintComponent,
+            SH.MinCountConstraintComponent,
+        )
+
 
 def sparql_term(term: Node) -> str:
     """``term`` written in SPARQL."""
@@ -259,6 +266,10 @@ class Compiler:
                             f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {n})"
                         )
                     checks.append(Check(shape, (component,), query, label, has_value=False))
+                elif parameter == SH.maxCount and int(value) == 1:
+                    # "another value exists": checked on each value in the shape's value pass
+                    other = value_pattern.replace("?v", "?_w")
+                    merged.append((component, f"EXISTS {{ {other} FILTER (!sameTerm(?_w, ?v)) }}"))
                 elif parameter == SH.maxCount:
                     query = (
                         f"SELECT ?this WHERE {{ {{ SELECT ?this WHERE {{ {value_pattern} }} GROUP BY ?this "
@@ -361,7 +372,7 @@ def run_check(store: ox.Store, check: Check) -> list[ValidationResult]:
                         source_shape=shape.node,
                         component=component,
                         path=shape.path,
-                        value=value,
+                        value=value if check.reports_value(component) else None,
                         messages=shape.messages,
                     )
                 )
