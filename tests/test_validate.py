@@ -245,6 +245,18 @@ def test_cli_exit_1_on_a_violation(project: Path, tmp_path: Path, monkeypatch, c
         assert "Orphan track: it belongs to no programme" in out
 
 
+def test_store_mode_and_fallback_give_the_same_report(built: Path, tmp_path: Path) -> None:
+    import shutil
+
+    memory = validate(built, shapes_file=SHAPES)
+    in_place = validate(built, shapes_file=SHAPES, data="store")
+    assert memory.keys() == in_place.keys() and memory.results
+    copy = tmp_path / "build"
+    shutil.copytree(built, copy, symlinks=True)
+    (copy / "progkg.nq").unlink()  # no dump: the store is queried in place
+    assert validate(copy, shapes_file=SHAPES).keys() == memory.keys()
+
+
 def test_cli_exit_2_without_a_build(tmp_path: Path, monkeypatch, capsys) -> None:
     monkeypatch.setenv("PROGKG_BUILD", str(tmp_path / "nothing"))
     monkeypatch.setenv("PROGKG_HOME", str(REPO))

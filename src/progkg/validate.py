@@ -183,12 +183,13 @@ def validate(
     dump = build_dir / st.DUMP_FILE
     start = time.perf_counter()
     if engine == "sparql":
+        if data == "memory" and not dump.is_file() and st.has_store(build_dir):
+            progress(f"{dump} is missing: querying {build_dir / st.STORE_LINK} in place")
+            data = "store"
         if data == "store":
             store = st.open_store(build_dir)
             where = str(build_dir / st.STORE_LINK)
         else:
-            if not dump.is_file() and not st.has_store(build_dir):
-                raise ProgkgError(f"no built graph in {build_dir}: run `progkg build` first")
             store = load_memory_store(dump, progress)
             where = str(dump)
         progress(f"Validating {where} against {shapes_file} (sparql engine)")
