@@ -50,13 +50,26 @@ def open_store(build: Path) -> ox.Store:
         raise ProgkgError(f"cannot open the store {path}: {exc}") from exc
 
 
+#: Build folders whose lock this process holds, and how many times (the lock is re-entrant:
+#: an import holds it from its first byte, and the build it ends with takes it again).
+_HELD: dict[Path, int] = {}
+
+
 @contextlib.contextmanager
 def write_lock(build: Path, what: str = "build") -> Iterator[None]:
     """Hold ``build/.lock`` for the duration of a write (build or import).
 
     A second writer fails at once with a message naming the holder, rather than waiting
-    or corrupting the store.
+    or corrupting the store. Taking the lock again inside the same process is allowed.
     """
+    key = build.resolve()
+    if key in _HELD:
+        _HELD[key] += 1
+        try:
+            yield
+        finally:
+            _HELD[key] -= 1
+        return
     build.mkdir(parents=True, exist_ok=True)
     lock_path = build / LOCK_FILE
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -72,9 +85,11 @@ def write_lock(build: Path, what: str = "build") -> Iterator[None]:
             ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"progkg {what} (pid {os.getpid()})".encode(), 0)
+        _HELD[key] = 1
         try:
             yield
         finally:
+            del _HELD[key]
             os.ftruncate(fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:

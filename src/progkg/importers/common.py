@@ -470,24 +470,34 @@ def run_import(
     res: object | None = None,
 ) -> ImportReport:
     """Write the import's quads to a temporary file, then rebuild the store with it standing
-    for ``build/imports/<kind>.nq``. Nothing is changed unless both steps succeed."""
+    for ``build/imports/<kind>.nq``. Nothing is changed unless both steps succeed.
+
+    The build folder's write lock is held from the start: an import while a build or another
+    import runs is refused at once (not after minutes of reading the release), and a build
+    cannot start in the middle of an import. Temporary files left by a killed import
+    (SIGKILL, or SIGTERM, which skips clean-up) are removed first.
+    """
     from progkg import paths
     from progkg.build import build
-    from progkg.store import IMPORTS_DIR
+    from progkg.store import IMPORTS_DIR, write_lock
 
     resources = res if res is not None else paths.resources()
     folder = build_dir / IMPORTS_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{kind}.{os.getpid()}.nq.tmp"
     report = ImportReport(kind)
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="\n", buffering=1 << 20) as fh:
-            out = NQuads(fh, graph)
-            generate(out, report)
-            report.quads = out.count
-        progress(f"{kind}: {report.quads} triples generated; rebuilding the store")
-        report.build = build(resources, build_dir, progress, replace_import=(kind, tmp))  # type: ignore[arg-type]
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+    with write_lock(build_dir, "import"):
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob(".*.nq.tmp"):  # under the lock, no other import is writing
+            with contextlib.suppress(FileNotFoundError):
+                stale.unlink()
+        tmp = folder / f".{kind}.{os.getpid()}.nq.tmp"
+        try:
+            with open(tmp, "w", encoding="utf-8", newline="\n", buffering=1 << 20) as fh:
+                out = NQuads(fh, graph)
+                generate(out, report)
+                report.quads = out.count
+            progress(f"{kind}: {report.quads} triples generated; rebuilding the store")
+            report.build = build(resources, build_dir, progress, replace_import=(kind, tmp))  # type: ignore[arg-type]
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
     return report
