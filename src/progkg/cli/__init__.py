@@ -46,6 +46,13 @@ def _register() -> None:
 _register()
 
 
+#: click ≥ 8.2 raises this for a command group given no command (click 8.1 shows the help itself).
+_NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+#: Builds, imports and exports write to temporary files and rename them only on success.
+INTERRUPTED = "progkg: interrupted; the build, the imports and exported files were left as they were"
+
+
 def _debug_requested(argv: list[str]) -> bool:
     return "--debug" in argv or os.environ.get("PROGKG_DEBUG", "") not in ("", "0")
 
@@ -58,11 +65,18 @@ def main(argv: list[str] | None = None) -> None:
         code = cli.main(args=args, prog_name="progkg", standalone_mode=False)
     except click.exceptions.Exit as exc:
         code = exc.exit_code
-    except click.exceptions.Abort:
-        click.echo("progkg: aborted", err=True)
+    except click.exceptions.Abort:  # what click makes of Ctrl-C (KeyboardInterrupt)
+        click.echo(INTERRUPTED, err=True)
+        code = EXIT_ERROR
+    except _NO_ARGS_IS_HELP as exc:  # `progkg import` alone: show what it offers
+        exc.show()
+        code = EXIT_ERROR
+    except click.UsageError as exc:  # one line, like every other error, with where to look
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+        click.echo(f"progkg: error: {exc.format_message().rstrip('.')}{hint}", err=True)
         code = EXIT_ERROR
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"progkg: error: {exc.format_message()}", err=True)
         code = EXIT_ERROR
     except ProgkgError as exc:
         if debug:
@@ -70,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"progkg: error: {exc.message}", err=True)
         code = exc.exit_code
     except KeyboardInterrupt:
-        click.echo("progkg: interrupted; nothing was changed", err=True)
+        click.echo(INTERRUPTED, err=True)
         code = EXIT_ERROR
     except BrokenPipeError:
         code = 0
