@@ -619,10 +619,12 @@ def export_all(export: Export, out_dir: Path, progress: Progress = _quiet) -> di
     Files are first written under temporary names and renamed only once all are ready, so a
     failure leaves no new file behind.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ProgkgError(f"{out_dir}: is a file; --all-formats writes several files into a folder")
     sizes: dict[str, tuple[int, str]] = {}
     pending: list[tuple[Path, Path]] = []
     try:
+        out_dir.mkdir(parents=True, exist_ok=True)
         for fmt in FORMATS.values():
             progress(f"export: writing {fmt.file_name}")
             data = export.render(fmt)

@@ -20,6 +20,7 @@ How it is run:
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import signal
@@ -56,22 +57,38 @@ def free_port(host: str = DEFAULT_HOST) -> int:
     """A TCP port free on ``host`` right now (for tests and ``--port 0``)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
+        try:
+            sock.bind((host, 0))
+        except OSError as exc:
+            raise _bind_error(host, 0, exc) from None
         return sock.getsockname()[1]
+
+
+def _bind_error(host: str, port: int, exc: OSError) -> ProgkgError:
+    """What a failed bind means for the user: a port in use is not an unknown host."""
+    if exc.errno == errno.EADDRINUSE:
+        return ProgkgError(f"{host}:{port} is already in use; choose another port with --port")
+    if isinstance(exc, socket.gaierror):
+        return ProgkgError(f"--host {host}: not a known host name or IP address ({exc.strerror or exc})")
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return ProgkgError(
+            f"--host {host}: not an address of this machine (use 127.0.0.1, or 0.0.0.0 for every address)"
+        )
+    return ProgkgError(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
 
 
 def _host_in_url(host: str) -> str:
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
-def _port_taken(host: str, port: int) -> bool:
+def _check_bindable(host: str, port: int) -> None:
+    """Raise a clear :class:`ProgkgError` unless the server could listen on ``host:port``."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as sock:
         try:
             sock.bind((host, port))
-        except OSError:
-            return True
-    return False
+        except OSError as exc:
+            raise _bind_error(host, port, exc) from None
 
 
 class OxigraphServer:
@@ -129,8 +146,7 @@ class OxigraphServer:
 
     def start(self, wait: float = 30.0) -> OxigraphServer:
         """Start the server and return once it accepts connections (or raise, with its message)."""
-        if _port_taken(self.host, self.port):
-            raise ProgkgError(f"{self.host}:{self.port} is already in use; choose another port with --port")
+        _check_bindable(self.host, self.port)
         self._log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(  # noqa: S603 — our own fixed command line
             self.command(), stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT
