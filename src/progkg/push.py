@@ -163,7 +163,13 @@ def push(
         if status not in (200, 201, 204):
             raise ProgkgError(f"{gsp}: PUT of graph {graph.value} answered HTTP {status}")
         report.pushed[graph.value] = count
-    counts = remote_counts(endpoint, timeout)
+    try:
+        counts = remote_counts(endpoint, timeout)
+    except ProgkgError as exc:
+        raise ProgkgError(
+            f"all {len(report.pushed)} graphs were sent to {gsp}, but reading their triple counts back "
+            f"failed: {exc.message}"
+        ) from None
     for graph_iri, count in report.pushed.items():
         remote = counts.get(graph_iri, 0)
         if remote != count:
