@@ -24,6 +24,9 @@ import json
 import os
 import subprocess
 import sys
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -45,6 +48,7 @@ REPO = Path(__file__).resolve().parents[1]
 RES = paths.resources(REPO)
 FIXTURES = REPO / "tests" / "fixtures" / "queries"
 ECHO = FIXTURES / "echo.rq"
+PARIS = "https://w3id.org/progkg/graph/seeds/paris1-m2-cipt"
 
 VALUES = {
     **HOSTILE,
@@ -251,3 +255,37 @@ def test_hostile_endpoint_urls_change_nothing(path: str, server: OxigraphServer)
     except ProgkgError as exc:
         assert exc.message.startswith(server.url + path), exc.message
     assert remote_counts(server.query_url, 60) == before
+
+
+# --- Hostile requests to `progkg serve` ---------------------------------------------------------------
+
+
+def test_progkg_serve_refuses_every_way_of_writing(rome_built: Path) -> None:
+    """Whatever a client sends to the read-only server, nothing changes (403 or 400)."""
+    from test_serve import start_serve, stop
+
+    served = start_serve(rome_built)
+    try:
+        base = served.page
+        before = remote_counts(served.endpoint, 60)
+        graph = urllib.parse.quote(PARIS, safe="")
+        attempts = [
+            ("POST", "update", "application/sparql-update", b"DROP ALL"),
+            ("POST", "update", "application/x-www-form-urlencoded", b"update=DROP%20ALL"),
+            ("PUT", f"store?graph={graph}", "application/n-triples", b"<http://a> <http://b> <http://c> .\n"),
+            ("DELETE", f"store?graph={graph}", "", b""),
+            ("POST", "store?default", "text/turtle", b"<http://a> <http://b> <http://c> ."),
+            ("POST", "query", "application/x-www-form-urlencoded", b"update=DROP%20ALL"),
+            ("POST", "query", "application/sparql-query", b"DROP ALL"),
+            ("GET", "query?update=DROP%20ALL", "", b""),
+            ("GET", "query?query=CLEAR%20ALL", "", b""),
+        ]
+        for method, path, content_type, body in attempts:
+            headers = {"Content-Type": content_type} if content_type else {}
+            request = urllib.request.Request(base + path, data=body or None, method=method, headers=headers)
+            with pytest.raises(urllib.error.HTTPError) as exc:
+                urllib.request.urlopen(request, timeout=30)
+            assert exc.value.code in (400, 403, 405), (method, path, exc.value.code)
+        assert remote_counts(served.endpoint, 60) == before
+    finally:
+        assert stop(served) == 0
