@@ -66,3 +66,22 @@ def test_stale_temporary_files_of_killed_imports_are_swept(tmp_path: Path) -> No
     with pytest.raises(ProgkgError, match="stop here"):
         run_import("rome", boom, "https://g", build, lambda _m: None)
     assert list(imports.iterdir()) == []
+
+
+def test_another_thread_is_refused_like_another_process(tmp_path: Path) -> None:
+    import threading
+
+    errors: list[str] = []
+
+    def second_writer() -> None:
+        try:
+            with write_lock(tmp_path, "build"):
+                errors.append("entered")
+        except ProgkgError as exc:
+            errors.append(exc.message)
+
+    with write_lock(tmp_path, "import"):
+        thread = threading.Thread(target=second_writer)
+        thread.start()
+        thread.join(10)
+    assert len(errors) == 1 and "is busy: progkg import" in errors[0]

@@ -15,6 +15,7 @@ import errno
 import fcntl
 import os
 import shutil
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,9 +51,10 @@ def open_store(build: Path) -> ox.Store:
         raise ProgkgError(f"cannot open the store {path}: {exc}") from exc
 
 
-#: Build folders whose lock this process holds, and how many times (the lock is re-entrant:
-#: an import holds it from its first byte, and the build it ends with takes it again).
-_HELD: dict[Path, int] = {}
+#: (build folder, thread) pairs holding the lock, and how many times: the lock is re-entrant in
+#: one thread (an import holds it from its first byte, and the build it ends with takes it
+#: again); another thread, like another process, is refused.
+_HELD: dict[tuple[Path, int], int] = {}
 
 
 @contextlib.contextmanager
@@ -62,7 +64,7 @@ def write_lock(build: Path, what: str = "build") -> Iterator[None]:
     A second writer fails at once with a message naming the holder, rather than waiting
     or corrupting the store. Taking the lock again inside the same process is allowed.
     """
-    key = build.resolve()
+    key = (build.resolve(), threading.get_ident())
     if key in _HELD:
         _HELD[key] += 1
         try:
