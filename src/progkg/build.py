@@ -226,12 +226,17 @@ class _DiskLoader(threading.Thread):
                     self._error = exc
 
     def finish(self, folder: Path) -> None:
-        """Wait for every load, flush and close the store; raise what went wrong, if anything."""
+        """Wait for every load, flush, compact and close the store; raise what went wrong.
+
+        Compacting (``optimize``) before publishing makes the published store's queries
+        1.1–1.9× faster at 1e6 triples for ~4.5 s of build time (bench/RESULTS.md).
+        """
         self._tasks.put(None)
         self.join()
         if self._error is None and self.store is not None:
             try:
                 self.store.flush()
+                self.store.optimize()
             except OSError as exc:
                 self._error = exc
         self.store = None  # closes the on-disk store before it is published
