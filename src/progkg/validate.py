@@ -26,7 +26,7 @@ from rdflib import Graph
 from progkg import store as st
 from progkg.errors import ProgkgError
 from progkg.rdfio import read_rdf
-from progkg.validation import DEFAULT_ENGINE, ENGINES, pyshacl_engine, sparql_engine
+from progkg.validation import DEFAULT_ENGINE, ENGINES, incremental, pyshacl_engine, sparql_engine
 from progkg.validation.labels import GraphLabels, StoreLabels
 from progkg.validation.report import ValidationReport, ValidationResult
 from progkg.validation.shapes import load_shapes_graph, read_model, shape_titles
@@ -163,11 +163,15 @@ def validate(
     shapes_file: Path | None = None,
     progress: Progress = _quiet,
     data: str = "memory",
+    changed: bool = False,
 ) -> ValidationReport:
     """Validate the graph built in ``build_dir`` (``progkg build``) against the shapes.
 
     ``data`` (sparql engine only): ``"memory"`` loads ``build/progkg.nq`` into memory first
     (fastest); ``"store"`` queries ``build/store`` in place (for graphs larger than memory).
+    ``changed``: re-validate only what changed since the last recorded run
+    (:mod:`progkg.validation.incremental`), falling back to a full run — saying why — when
+    that cannot be done soundly. Every run records its results in ``build/validation/``.
     Raises :class:`ProgkgError` (exit 2) when there is no build yet or the shapes file is
     broken; the report itself says whether there are violations (exit 1).
     """
@@ -182,6 +186,14 @@ def validate(
         raise ProgkgError(f"{shapes_file}: the shapes file is missing")
     dump = build_dir / st.DUMP_FILE
     start = time.perf_counter()
+    fp = incremental.fingerprint(shapes_file, engine)
+    if changed:
+        report = _validate_changed(build_dir, shapes_file, engine, fp, progress)
+        if report is not None:
+            report.seconds = time.perf_counter() - start
+            return report
+    linked = incremental.link_dump(build_dir)
+    validated = dump
     if engine == "sparql":
         if data == "memory" and not dump.is_file() and st.has_store(build_dir):
             progress(f"{dump} is missing: querying {build_dir / st.STORE_LINK} in place")
@@ -202,5 +214,61 @@ def validate(
         progress(f"  {len(graph)} triples loaded in {time.perf_counter() - start:.1f} s")
         progress(f"Validating against {shapes_file} (pyshacl engine)")
         report = validate_graph(graph, shapes_file, progress=progress, data=str(dump))
+    if engine == "sparql" and data == "store":
+        validated = linked  # the store is not the dump: trust the dump linked at the start
+    quads = report.triples if engine == "sparql" else None  # the sparql engine counts quads
+    incremental.record(build_dir, linked, report, fp, validated if validated is not None else dump, quads)
     report.seconds = time.perf_counter() - start
+    return report
+
+
+def _validate_changed(
+    build_dir: Path, shapes_file: Path, engine: str, fp: str, progress: Progress
+) -> ValidationReport | None:
+    """A ``--changed`` run, or None (after saying why) when only a full run is sound."""
+    dump = build_dir / st.DUMP_FILE
+
+    def full(reason: str) -> None:
+        progress(f"--changed: {reason}; validating everything")
+        return None
+
+    if engine != "sparql":
+        return full("the pyshacl engine can only validate the whole graph")
+    if not dump.is_file():
+        return full(f"{dump} is missing")
+    found, reason = incremental.read_record(build_dir)
+    if found is None:
+        return full(reason)
+    if found.engine != engine:
+        return full(f"the last validation used the {found.engine} engine")
+    if found.fingerprint != fp:
+        return full("the shapes (or progkg's validation code) changed since the last validation")
+    linked = incremental.link_dump(build_dir)
+    if linked is None:
+        return full(f"{dump} cannot be linked into {incremental.record_dir(build_dir)}")
+    progress(f"Comparing {dump} with the last validated build")
+    diff = incremental.diff_dumps(found.data, linked, old_count=found.quads)
+    reason = ""
+    if diff is None:
+        reason = f"more than {incremental.MAX_CHANGED_SHARE:.0%} of the quads changed"
+    elif incremental.changes_class_hierarchy(diff):
+        reason = "the ontology or the class hierarchy changed (it decides the targets)"
+    else:
+        store = st.open_store(build_dir)
+        if not incremental.store_matches(store, diff):
+            reason = f"{build_dir / st.STORE_LINK} and {dump} are not of the same build"
+    if reason:
+        linked.unlink()
+        return full(reason)
+    model = read_model(load_shapes_graph(shapes_file), display=str(shapes_file))
+    results = incremental.run_changed(store, model, found, diff, progress)
+    report = ValidationReport(
+        results=results,
+        titles=shape_titles(model),
+        engine="sparql",
+        shapes_file=shapes_file,
+        data=str(dump),
+        triples=diff.new_count,
+    )
+    incremental.record(build_dir, linked, report, fp, linked, diff.new_count)
     return report

@@ -59,9 +59,24 @@ def _progress(message: str) -> None:
 @click.option(
     "--summary", is_flag=True, help="Text format: print only the counts per severity and per shape."
 )
+@click.option(
+    "--changed",
+    is_flag=True,
+    help="Re-validate only what changed since the last `progkg validate` (per named graph), "
+    "keeping that run's results elsewhere; same report as a full run. Falls back to a full "
+    "run, saying why, when the shapes, the ontology or the engine changed, nothing was recorded, "
+    "or too much changed.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages on stderr.")
 def validate(
-    fmt: str, engine: str, lang: str, shapes_file: Path | None, data_mode: str, summary: bool, quiet: bool
+    fmt: str,
+    engine: str,
+    lang: str,
+    shapes_file: Path | None,
+    data_mode: str,
+    summary: bool,
+    changed: bool,
+    quiet: bool,
 ) -> None:
     """Validate the built graph (run `progkg build` first) against the SHACL shapes.
 
@@ -87,6 +102,7 @@ def validate(
         shapes_file=shapes_file,
         progress=(lambda _m: None) if quiet else _progress,
         data=data_mode,
+        changed=changed,
     )
     click.echo(render(report, fmt, lang, summary_only=summary), nl=False)
     if not quiet:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
@@ -40,6 +40,9 @@ from progkg.validation.shapes import PROPERTY_ONLY_PARAMETERS, VALUE_PARAMETERS,
 from progkg.validation.terms import to_rdflib
 
 Progress = Callable[[int, int, str], None]
+
+#: Marks, in queries compiled with ``restrictable=True``, where a ``VALUES ?this`` block goes.
+FOCUS = "#FOCUS#\n"
 
 ILL_TYPED = "<urn:x-progkg:ill-typed>"
 NUMERIC = {
@@ -119,10 +122,14 @@ def _string(text: str) -> str:
 class Compiler:
     """Compiles a :class:`ShapesModel` to :class:`Check` objects for one store."""
 
-    def __init__(self, model: ShapesModel, store: ox.Store) -> None:
+    def __init__(self, model: ShapesModel, store: ox.Store, *, restrictable: bool = False) -> None:
         self.model = model
         self.store = store
         self._closures: dict[URIRef, list[str]] = {}
+        #: With ``restrictable``, every query carries :data:`FOCUS` where ``?this`` is first bound,
+        #: for :func:`restrict` to replace by a ``VALUES ?this`` block (``progkg validate
+        #: --changed``); without it the queries are those of a full run, byte for byte.
+        self.slot = FOCUS + " " if restrictable else ""
 
     def subclasses(self, cls: URIRef) -> list[str]:
         """``cls`` and every class below it by ``rdfs:subClassOf*`` in the data (SHACL instances)."""
@@ -153,7 +160,7 @@ class Compiler:
     def focus(self, targets: list[tuple[URIRef, Node]]) -> str:
         """A sub-select of the focus nodes, each once."""
         union = " UNION ".join("{ " + b + " }" for b in self.branches(targets))
-        return f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
+        return f"{{ SELECT DISTINCT ?this WHERE {{ {self.slot}{union} }} }}"
 
     def is_focus(self, targets: list[tuple[URIRef, Node]]) -> str:
         """A FILTER expression true when the bound ?this is a focus node."""
@@ -256,7 +263,7 @@ class Compiler:
                         continue
                     if n == 1:
                         union = " UNION ".join(
-                            f"{{ {b} FILTER NOT EXISTS {{ {value_pattern} }} }}"
+                            f"{{ {self.slot}{b} FILTER NOT EXISTS {{ {value_pattern} }} }}"
                             for b in self.branches(targets)
                         )
                         query = f"SELECT DISTINCT ?this WHERE {{ {union} }}"
@@ -272,7 +279,8 @@ class Compiler:
                     merged.append((component, f"EXISTS {{ {other} FILTER (!sameTerm(?_w, ?v)) }}"))
                 elif parameter == SH.maxCount:
                     query = (
-                        f"SELECT ?this WHERE {{ {{ SELECT ?this WHERE {{ {value_pattern} }} GROUP BY ?this "
+                        f"SELECT ?this WHERE {{ {{ SELECT ?this WHERE {{ {self.slot}{value_pattern} }} "
+                        "GROUP BY ?this "
                         f"HAVING (COUNT(DISTINCT ?v) > {int(value)}) }}{keep_focus} }}"
                     )
                     checks.append(Check(shape, (component,), query, label, has_value=False))
@@ -280,7 +288,7 @@ class Compiler:
                     if not (isinstance(value, Literal) and value.value is True):
                         continue
                     query = (
-                        f"SELECT DISTINCT ?this WHERE {{ {{ SELECT ?this WHERE {{ {value_pattern} "
+                        f"SELECT DISTINCT ?this WHERE {{ {{ SELECT ?this WHERE {{ {self.slot}{value_pattern} "
                         'FILTER (isLiteral(?v) && lang(?v) != "") } '
                         "GROUP BY ?this (LCASE(lang(?v)) AS ?_lang) "
                         f"HAVING (COUNT(DISTINCT ?v) > 1) }}{keep_focus} }}"
@@ -289,7 +297,10 @@ class Compiler:
                 else:
                     extra, failure = self.value_failure(shape, parameter, value)
                     if extra:  # a pair constraint joins another property: a query of its own
-                        inner = f"SELECT ?this ?v WHERE {{ {value_pattern} {extra} FILTER ({failure}) }}"
+                        inner = (
+                            f"SELECT ?this ?v WHERE {{ {self.slot}{value_pattern} {extra} "
+                            f"FILTER ({failure}) }}"
+                        )
                         query = f"SELECT DISTINCT ?this ?v WHERE {{ {{ {inner} }}{keep_focus} }}"
                         checks.append(Check(shape, (component,), query, label, has_value=True))
                     else:
@@ -302,7 +313,7 @@ class Compiler:
                 # evaluate the focus-node EXISTS for every value, failing or not.
                 query = (
                     f"SELECT DISTINCT ?this ?v {flags} WHERE {{ {{ SELECT ?this ?v {flags} WHERE {{ "
-                    f"{value_pattern} {binds} FILTER ({any_failed}) }} }}{keep_focus} }}"
+                    f"{self.slot}{value_pattern} {binds} FILTER ({any_failed}) }} }}{keep_focus} }}"
                 )
                 label = f"{name} " + ",".join(
                     c.split("#")[-1].removesuffix("ConstraintComponent") for c, _ in merged
@@ -313,7 +324,7 @@ class Compiler:
                     Check(
                         shape,
                         (SH.SPARQLConstraintComponent,),
-                        _bulk_sparql(constraint.select, self.focus(targets), shape.node),
+                        _bulk_sparql(constraint.select, self.focus(targets), shape.node, self.slot),
                         f"{name} sparql",
                         has_value=True,
                         constraint=constraint,
@@ -322,8 +333,14 @@ class Compiler:
         return checks
 
 
-def _bulk_sparql(select: str, focus: str, shape: Node) -> str:
-    """A SPARQL constraint's SELECT run for every focus node at once."""
+def _bulk_sparql(select: str, focus: str, shape: Node, slot: str = "") -> str:
+    """A SPARQL constraint's SELECT run for every focus node at once.
+
+    With a ``slot`` (restrictable compilation), it is also put at the start of every
+    sub-select where restricting ``?this`` keeps exactly the rows of those focus nodes (see
+    :func:`_restrictable_subselects`), so that a restricted run does not compute the
+    constraint's aggregates for the whole graph.
+    """
     if re.search(r"\$(PATH|shapesGraph|currentShape)\b", select):
         raise ProgkgError(
             f"shape {shape}: $PATH, $shapesGraph and $currentShape are not supported by the sparql engine"
@@ -332,7 +349,70 @@ def _bulk_sparql(select: str, focus: str, shape: Node) -> str:
     match = re.search(r"\bWHERE\s*\{", query, flags=re.IGNORECASE)
     if match is None:
         raise ProgkgError(f"shape {shape}: cannot find the WHERE clause of its SPARQL constraint")
+    if slot:
+        for position in sorted(_restrictable_subselects(query), reverse=True):
+            if position > match.end():
+                query = query[:position] + " " + slot + query[position:]
     return query[: match.end()] + " " + focus + " " + query[match.end() :]
+
+
+_SUBSELECT = re.compile(r"\bSELECT\b(?P<projection>.*?)\bWHERE\s*\{", re.IGNORECASE | re.DOTALL)
+
+
+def _closing_brace(text: str, start: int) -> int | None:
+    """The index of the ``}`` closing the group opened just before ``start`` (strings,
+    IRIs and comments skipped); None when unbalanced."""
+    depth = 1
+    index = start
+    while index < len(text):
+        char = text[index]
+        if char in "\"'":
+            end = text.find(char, index + 1)
+            while end != -1 and text[end - 1] == "\\":
+                end = text.find(char, end + 1)
+            if end == -1:
+                return None
+            index = end
+        elif char == "#":
+            end = text.find("\n", index)
+            index = len(text) if end == -1 else end
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    return None
+
+
+def _restrictable_subselects(query: str) -> list[int]:
+    """Where a ``VALUES ?this`` block can open a (sub-)select without changing its rows for
+    those focus nodes: after the ``WHERE {`` of a select that projects ``?this`` as a plain
+    variable and either aggregates nothing or groups by ``?this``. Anything else (an
+    aggregate over all focus nodes, a query that does not bind ``?this``) is left alone: the
+    outer join on the focus nodes still restricts it, only more slowly."""
+    positions = []
+    for match in _SUBSELECT.finditer(query):
+        projection = re.sub(r"\([^()]*(\([^()]*\)[^()]*)*\)", " ", match.group("projection"))
+        if not re.search(r"\?this\b", projection):
+            continue
+        end = _closing_brace(query, match.end())
+        if end is None:
+            continue
+        tail = query[end + 1 :]
+        stop = re.search(r"[{}]|\bSELECT\b", tail, flags=re.IGNORECASE)
+        modifiers = tail[: stop.start()] if stop else tail
+        grouped = re.search(r"\bGROUP\s+BY\b(.*)", modifiers, flags=re.IGNORECASE | re.DOTALL)
+        aggregates = "(" in match.group("projection")
+        if grouped is not None:
+            group_by = re.split(r"\b(HAVING|ORDER|LIMIT|OFFSET)\b", grouped.group(1), flags=re.IGNORECASE)[0]
+            if not re.search(r"\?this\b", group_by):
+                continue
+        elif aggregates:
+            continue
+        positions.append(match.end())
+    return positions
 
 
 def _short(node: Node) -> str:
@@ -409,6 +489,15 @@ def run_check(store: ox.Store, check: Check) -> list[ValidationResult]:
             )
         )
     return results
+
+
+def restrict(check: Check, focus: list[Node] | None) -> Check:
+    """``check`` (compiled with ``restrictable=True``) limited to the focus nodes ``focus``,
+    or run whole when ``focus`` is None. Same results as the full check for those nodes."""
+    if focus is None:
+        return replace(check, query=check.query.replace(FOCUS, ""))
+    values = "VALUES ?this { " + " ".join(sparql_term(node) for node in focus) + " } "
+    return replace(check, query=check.query.replace(FOCUS, values))
 
 
 def _quiet(_done: int, _total: int, _name: str) -> None:
