@@ -15,7 +15,7 @@ import pytest
 
 from progkg import paths
 from progkg.errors import ProgkgError
-from progkg.queries import bind, list_queries, load_query, parse_query_text, run_query
+from progkg.queries import bind, code_variants, list_queries, load_query, parse_query_text, run_query
 
 REPO = Path(__file__).resolve().parents[1]
 RES = paths.resources(REPO)
@@ -137,3 +137,40 @@ def test_code_parameters_match_exactly_without_regard_to_case(writable: ox.Store
     programmes = load_query(RES, "programmes-for-rome")
     assert run_query(programmes, {"rome": "K18"}, store=writable).rows == []
     assert run_query(programmes, {"rome": ".*"}, store=writable).rows == []
+
+
+def test_a_code_parameter_is_bound_to_each_way_it_can_be_written() -> None:
+    """``(code RNCP)``: as given, upper case, and a bare number with its prefix — as constants,
+    so that the store finds the certification in an index (issue 6)."""
+    query = load_query(RES, "rome-for-certification")
+    assert query.param("rncp").code and query.param("rncp").code_prefix == "RNCP"
+    assert 'VALUES ?_rncp { "24759" "RNCP24759" }' in bind(query, {"rncp": "24759"})
+    assert 'VALUES ?_rncp { "rncp24759" "RNCP24759" }' in bind(query, {"rncp": "rncp24759"})
+    assert 'VALUES ?_rncp { "RNCP24759" }' in bind(query, {"rncp": "RNCP24759"})
+    assert code_variants("rs5000", "RNCP") == ["rs5000", "RS5000"]  # only a bare number gets the prefix
+    rome = load_query(RES, "jobs-for-rome")
+    assert rome.param("rome").code and rome.param("rome").code_prefix is None
+    assert 'VALUES ?_rome { "e1103" "E1103" }' in bind(rome, {"rome": "e1103"})
+
+
+def test_a_hostile_code_parameter_stays_one_escaped_string_per_variant() -> None:
+    text = bind(load_query(RES, "rome-for-certification"), {"rncp": HOSTILE["drop-all"]})
+    assert text.count("VALUES") == 1 and "DROP ALL" in text
+    assert 'VALUES ?_rncp { "x\\" } ; DROP ALL ; #" "X\\" } ; DROP ALL ; #" }' in text
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        ("# param: x (cod) — a code (example: 1)", "unknown parameter flag 'cod'"),
+        ("# param: x (code rncp) — a code (example: 1)", "unknown parameter flag 'code rncp'"),
+    ],
+)
+def test_an_unknown_parameter_flag_is_a_located_error(header: str, message: str) -> None:
+    with pytest.raises(ProgkgError, match=rf"bad:1:.*{message}"):
+        parse_query_text(f"{header}\nSELECT ?y WHERE {{ ?y ?p ?_x }}", "bad")
+
+
+def test_optional_and_code_flags_combine() -> None:
+    query = parse_query_text("# param: x (optional, code) — a code\nSELECT ?y WHERE { ?y ?p ?_x }", "q")
+    assert query.param("x").optional and query.param("x").code
