@@ -223,7 +223,9 @@ def test_the_walk_matters_cut_off_it_gives_wrong_results(seeds: Path, monkeypatc
 
     def shallow(check, targets, cache=None):
         reach = real(check, targets, cache)
-        return None if reach is None else incremental.Reach(reach.uses, reach.walks, 0, reach.literals)
+        if reach is None:
+            return None
+        return incremental.Reach(frozenset((p, 0) for p, _ in reach.uses), reach.walks, reach.literals)
 
     monkeypatch.setattr(incremental, "check_reach", shallow)
     report, messages = changed_run(seeds)
@@ -487,3 +489,23 @@ def test_cli_changed_without_a_build_is_an_error(tmp_path: Path, capsys, monkeyp
     code, out, err = run_cli(["validate", "--changed"], capsys)
     assert code == 2
     assert "run `progkg build` first" in err
+
+
+def test_a_killed_validation_s_link_is_swept(seeds: Path) -> None:
+    """A validation killed between linking the dump and recording leaves a link holding a
+    whole old dump: the next validation removes it (but not a running one's)."""
+    import subprocess
+
+    folder = seeds / "build" / "validation"
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    stale = folder / f".data.nq.{dead.pid}.tmp"
+    alive = folder / f".data.nq.{os.getppid()}.tmp"
+    os.link(folder / "data.nq", stale)
+    os.link(folder / "data.nq", alive)  # a running process's: left alone
+    try:
+        validate(seeds / "build", shapes_file=shapes_of(seeds), changed=True)
+        assert not stale.exists()
+        assert alive.exists()
+    finally:
+        alive.unlink(missing_ok=True)

@@ -197,6 +197,7 @@ def link_dump(build_dir: Path) -> Path | None:
     folder = record_dir(build_dir)
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        _sweep(folder)
         tmp = folder / f".{DATA_FILE}.{os.getpid()}.tmp"
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
@@ -204,6 +205,19 @@ def link_dump(build_dir: Path) -> Path | None:
     except OSError:
         return None
     return tmp
+
+
+def _sweep(folder: Path) -> None:
+    """Remove links left by validations that were killed (each holds a whole old dump)."""
+    for stale in folder.glob(f".{DATA_FILE}.*.tmp"):
+        try:
+            pid = int(stale.name.split(".")[-2])
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            with contextlib.suppress(OSError):
+                stale.unlink()
+        except (ValueError, OSError):
+            continue
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -407,16 +421,27 @@ def _parse(lines: list[bytes], source: Path) -> list[ox.Quad]:
 class Reach:
     """What a check reads around a focus node.
 
-    ``uses``: the predicates of its patterns (a changed triple with another predicate cannot
-    change its results); ``walks``: the predicates joining the focus node to the farther
-    patterns; ``depth``: how many ``walks`` steps from the focus node the nearer end of its
-    farthest pattern lies; ``literals``: whether it joins two patterns on a literal.
+    ``uses``: each predicate of its patterns, with how many ``walks`` steps from the focus
+    node the nearer end of a triple of that predicate can lie (a changed triple with another
+    predicate cannot change the check's results); ``walks``: the predicates joining the focus
+    node to the farther patterns; ``literals``: whether it joins two patterns on a literal.
     """
 
-    uses: frozenset[str]
+    uses: frozenset[tuple[str, int]]
     walks: frozenset[str] = frozenset()
-    depth: int = 0
     literals: bool = False
+
+    @property
+    def depth(self) -> int:
+        return max((d for _, d in self.uses), default=0)
+
+
+def _deepest(*maps: dict[str, int]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for depths in maps:
+        for predicate, depth in depths.items():
+            found[predicate] = max(depth, found.get(predicate, 0))
+    return found
 
 
 def _path_predicates(path: PathExpr) -> tuple[set[str], int] | None:
@@ -458,49 +483,45 @@ def check_reach(check: Check, targets: list[tuple[URIRef, Node]], cache: dict | 
     algebra with rdflib takes about half a second).
     """
     shape = check.shape
-    uses = _target_predicates(targets)
+    uses = {p: 0 for p in _target_predicates(targets)}  # a target triple touches its focus node
     walks: set[str] = set()
-    depth = 0
     if shape.is_property:
         found = _path_predicates(shape.path)
         if found is None:
             return None
         preds, length = found
-        uses |= preds
+        uses = _deepest(uses, {p: length - 1 for p in preds})  # the nearer end of the path's last triple
         walks |= preds
-        depth = length - 1  # the nearer end of the path's last triple
         value_steps = length
     else:
         value_steps = 0
     for parameter, value in shape.parameters:
         if parameter == SH["class"]:
-            uses.add(str(RDF.type))  # ?v a ?class: its subject is the value
-            depth = max(depth, value_steps)
+            uses = _deepest(uses, {str(RDF.type): value_steps})  # ?v a ?class: its subject is the value
         elif parameter in (SH.lessThan, SH.lessThanOrEquals):
-            uses.add(str(value))  # ?this other ?_other
+            uses = _deepest(uses, {str(value): 0})  # ?this other ?_other
     if check.constraint is None:
-        return Reach(frozenset(uses), frozenset(walks), depth)
+        return Reach(frozenset(uses.items()), frozenset(walks))
     select = check.constraint.select
     key = hashlib.sha256(Path(__file__).read_bytes() + select.encode("utf-8")).hexdigest()
     if cache is not None and key in cache:
         known = cache[key]
         sparql = (
-            None if known is None else Reach(frozenset(known[0]), frozenset(known[1]), known[2], known[3])
+            None
+            if known is None
+            else Reach(frozenset((p, d) for p, d in known[0]), frozenset(known[1]), known[2])
         )
     else:
         sparql = sparql_reach(select)
         if cache is not None:
             cache[key] = (
-                None
-                if sparql is None
-                else [sorted(sparql.uses), sorted(sparql.walks), sparql.depth, sparql.literals]
+                None if sparql is None else [sorted(sparql.uses), sorted(sparql.walks), sparql.literals]
             )
     if sparql is None:
         return None
     return Reach(
-        frozenset(uses | sparql.uses),
+        frozenset(_deepest(uses, dict(sparql.uses)).items()),
         frozenset(walks | sparql.walks),
-        max(depth, sparql.depth),
         sparql.literals,
     )
 
@@ -609,9 +630,9 @@ def _pattern_reach(patterns: list[tuple[object, set[str], int, object]]) -> Reac
                     if d < dist.get(state, 1 << 30):
                         dist[state] = d
                         changed = True
-        depth = 0
+        uses: dict[str, int] = {}
         reachable = True
-        for s, _, length, o in patterns:
+        for s, preds, length, o in patterns:
             ends = []
             if is_var(s):
                 ends += [d for (v, _), d in dist.items() if v == s]
@@ -620,13 +641,12 @@ def _pattern_reach(patterns: list[tuple[object, set[str], int, object]]) -> Reac
             if not ends:
                 reachable = False
                 break
-            depth = max(depth, min(ends) + length - 1)
+            uses = _deepest(uses, {p: min(ends) + length - 1 for p in preds})
         if reachable:
-            uses = set().union(*(p for _, p, _, _ in patterns)) if patterns else set()
             walks = (
                 set().union(*(p for s, p, _, o in patterns if is_var(s) and is_var(o))) if patterns else set()
             )
-            return Reach(frozenset(uses), frozenset(walks), depth, not restricted)
+            return Reach(frozenset(uses.items()), frozenset(walks), not restricted)
     return None
 
 
@@ -668,28 +688,33 @@ class Neighbours:
 
 
 def affected(reach: Reach, changed: list[ox.Quad], links: Neighbours) -> set:
-    """The focus nodes whose results a check of ``reach`` may have changed (Oxigraph terms)."""
-    start = set()
+    """The focus nodes whose results a check of ``reach`` may have changed (Oxigraph terms):
+    the ends of each changed triple of a predicate it uses, and the nodes up to that
+    predicate's depth away along its ``walks``, in the old and the new data."""
+    depths = dict(reach.uses)
+    budget: dict = {}  # node → steps it may still be walked out of
     for q in changed:
-        if q.predicate.value in reach.uses:
-            start.add(q.subject)
-            start.add(q.object)
-    seen = set(start)
-    frontier = start
-    for _ in range(reach.depth):
+        depth = depths.get(q.predicate.value)
+        if depth is None:
+            continue
+        for node in (q.subject, q.object):
+            if budget.get(node, -1) < depth:
+                budget[node] = depth
+    frontier = {node for node, left in budget.items() if left > 0}
+    while frontier:
         nxt = set()
         for node in frontier:
+            left = budget[node] - 1
             if isinstance(node, ox.Literal) and not reach.literals:
                 continue
             for predicate in reach.walks:
                 for other in links.of(node, predicate):
-                    if other not in seen:
-                        seen.add(other)
-                        nxt.add(other)
+                    if budget.get(other, -1) < left:
+                        budget[other] = left
+                        if left > 0:
+                            nxt.add(other)
         frontier = nxt
-        if not frontier:
-            break
-    return seen
+    return set(budget)
 
 
 def changes_class_hierarchy(diff: Diff) -> bool:
@@ -724,10 +749,13 @@ def run_changed(
 
     changed = diff.added + diff.removed
     links = Neighbours(store, diff.removed)
-    checks = sparql_engine.Compiler(model, store, restrictable=True).compile()
-    groups: dict[Node, list[Check]] = {}
-    for check in checks:
-        groups.setdefault(check.shape.node, []).append(check)
+    restrictable = sparql_engine.Compiler(model, store, restrictable=True)
+    plain = sparql_engine.Compiler(model, store)
+    plain._closures = restrictable._closures  # the class hierarchy, looked up once
+    # (full check, the same check restrictable to some focus nodes), in the same order
+    groups: dict[Node, list[tuple[Check, Check]]] = {}
+    for full, check in zip(plain.compile(), restrictable.compile(), strict=True):
+        groups.setdefault(check.shape.node, []).append((full, check))
     reach_cache: dict[Reach, set] = {}
     cache_file = record_.data.parent / REACH_FILE
     try:
@@ -738,7 +766,7 @@ def run_changed(
     plan: dict[Node, set | None] = {}
     for shape_node, members in groups.items():
         focus: set | None = set()
-        for check in members:
+        for _, check in members:
             reach = check_reach(check, model.targets_of(check.shape), cache)
             if reach is None:
                 focus = None
@@ -766,8 +794,9 @@ def run_changed(
         if focus is not None and not focus:
             continue
         nodes = None if focus is None else sorted((to_rdflib(n) for n in focus), key=_node_order)
-        for check in members:
-            results.extend(sparql_engine.run_check(store, sparql_engine.restrict(check, nodes)))
+        for full, check in members:
+            run = full if nodes is None else sparql_engine.restrict(check, nodes)
+            results.extend(sparql_engine.run_check(store, run))
     kept = []
     for result in record_.results:
         if result.source_shape in plan:

@@ -126,9 +126,11 @@ class Compiler:
         self.model = model
         self.store = store
         self._closures: dict[URIRef, list[str]] = {}
-        #: With ``restrictable``, every query carries :data:`FOCUS` where ``?this`` is first bound,
-        #: for :func:`restrict` to replace by a ``VALUES ?this`` block (``progkg validate
-        #: --changed``); without it the queries are those of a full run, byte for byte.
+        #: With ``restrictable``, every query starts from :data:`FOCUS`, for :func:`restrict` to
+        #: replace by a ``VALUES ?this`` block (``progkg validate --changed``): focus nodes are
+        #: then tested (``FILTER EXISTS``) rather than enumerated. Without it, the queries are
+        #: those of a full run, byte for byte.
+        self.restrictable = restrictable
         self.slot = FOCUS + " " if restrictable else ""
 
     def subclasses(self, cls: URIRef) -> list[str]:
@@ -159,8 +161,10 @@ class Compiler:
 
     def focus(self, targets: list[tuple[URIRef, Node]]) -> str:
         """A sub-select of the focus nodes, each once."""
+        if self.restrictable:
+            return f"{{ SELECT DISTINCT ?this WHERE {{ {self.slot}FILTER ({self.is_focus(targets)}) }} }}"
         union = " UNION ".join("{ " + b + " }" for b in self.branches(targets))
-        return f"{{ SELECT DISTINCT ?this WHERE {{ {self.slot}{union} }} }}"
+        return f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
 
     def is_focus(self, targets: list[tuple[URIRef, Node]]) -> str:
         """A FILTER expression true when the bound ?this is a focus node."""
@@ -261,9 +265,14 @@ class Compiler:
                     n = int(value)
                     if n <= 0:
                         continue
-                    if n == 1:
+                    if n == 1 and self.restrictable:
+                        query = (
+                            f"SELECT DISTINCT ?this WHERE {{ {self.slot}FILTER ({self.is_focus(targets)}) "
+                            f"FILTER NOT EXISTS {{ {value_pattern} }} }}"
+                        )
+                    elif n == 1:
                         union = " UNION ".join(
-                            f"{{ {self.slot}{b} FILTER NOT EXISTS {{ {value_pattern} }} }}"
+                            f"{{ {b} FILTER NOT EXISTS {{ {value_pattern} }} }}"
                             for b in self.branches(targets)
                         )
                         query = f"SELECT DISTINCT ?this WHERE {{ {union} }}"
@@ -491,11 +500,9 @@ def run_check(store: ox.Store, check: Check) -> list[ValidationResult]:
     return results
 
 
-def restrict(check: Check, focus: list[Node] | None) -> Check:
-    """``check`` (compiled with ``restrictable=True``) limited to the focus nodes ``focus``,
-    or run whole when ``focus`` is None. Same results as the full check for those nodes."""
-    if focus is None:
-        return replace(check, query=check.query.replace(FOCUS, ""))
+def restrict(check: Check, focus: list[Node]) -> Check:
+    """``check`` (compiled with ``restrictable=True``) limited to the focus nodes ``focus``:
+    the results of the full check for those nodes."""
     values = "VALUES ?this { " + " ".join(sparql_term(node) for node in focus) + " } "
     return replace(check, query=check.query.replace(FOCUS, values))
 
