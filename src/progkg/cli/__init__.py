@@ -17,7 +17,31 @@ from progkg import __version__
 from progkg.errors import EXIT_ERROR, ProgkgError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class StdoutClosed(Exception):
+    """The reader of stdout went away (``progkg stats | head -3``): not an error, the user has enough.
+
+    click's own ``main`` turns an EPIPE into exit 1 even with ``standalone_mode=False``, before
+    :func:`main` could see it; raising this (not an ``OSError``) carries it past click instead.
+    """
+
+
+class _Group(click.Group):
+    """The top-level group, turning a closed stdout into :class:`StdoutClosed`."""
+
+    def make_context(self, *args, **kwargs) -> click.Context:  # type: ignore[no-untyped-def]
+        try:  # --help and --version write while the context is made
+            return super().make_context(*args, **kwargs)
+        except BrokenPipeError as exc:
+            raise StdoutClosed from exc
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as exc:
+            raise StdoutClosed from exc
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="progkg")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks on errors.")
 def cli(debug: bool) -> None:
@@ -57,6 +81,25 @@ def _debug_requested(argv: list[str]) -> bool:
     return "--debug" in argv or os.environ.get("PROGKG_DEBUG", "") not in ("", "0")
 
 
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's last flush cannot fail again (exit 120)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # a replaced stdout (tests) has no real fd
+        pass
+
+
+def _flush_stdout() -> bool:
+    """Flush what is still buffered; False when the reader has gone (the output was cut short)."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _discard_stdout()
+        return False
+    return True
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the CLI and turn every failure into a message and an exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -86,7 +129,8 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo(INTERRUPTED, err=True)
         code = EXIT_ERROR
-    except BrokenPipeError:
+    except (StdoutClosed, BrokenPipeError):  # `progkg stats | head -3`: quietly done
+        _discard_stdout()
         code = 0
     except Exception as exc:  # noqa: BLE001 — the last line of defence for users
         if debug:
@@ -96,4 +140,6 @@ def main(argv: list[str] | None = None) -> None:
             err=True,
         )
         code = EXIT_ERROR
+    if not _flush_stdout():  # small outputs stay buffered until here: same rule
+        code = 0
     sys.exit(code if isinstance(code, int) else 0)
