@@ -3,8 +3,9 @@
 Inside a checkout (a folder, or one of its parents, holding ``ontology/progkg.ttl``,
 ``data/`` and ``pyproject.toml``) the checkout's own files are used, so that an edit takes
 effect at the next build. Elsewhere the copies installed with the package are used
-(``progkg/_resources``). Outputs always go to ``build/`` in the current directory, or
-to ``$PROGKG_BUILD`` when set.
+(``progkg/_resources``). Outputs go to ``$PROGKG_BUILD`` when set, else to the checkout's
+``build/`` from anywhere inside it (as git finds its ``.git``), else to ``build/`` in the
+current directory.
 """
 
 from __future__ import annotations
@@ -86,11 +87,16 @@ def resources(start: Path | None = None) -> Resources:
 
 
 def build_dir(start: Path | None = None) -> Path:
-    """Where outputs go: ``$PROGKG_BUILD``, else ``build/`` in the current directory."""
+    """Where outputs go: ``$PROGKG_BUILD``, else the enclosing checkout's ``build/``, else ``./build``.
+
+    A command run from ``docs/`` or ``tests/`` of a checkout must find the graph built at its
+    top, not complain that ``docs/build`` holds none.
+    """
     env = os.environ.get("PROGKG_BUILD")
     if env:
         return Path(env).resolve()
-    return (start or Path.cwd()).resolve() / "build"
+    here = (start or Path.cwd()).resolve()
+    return (find_checkout(here) or here) / "build"
 
 
 def shared_data() -> Path | None:

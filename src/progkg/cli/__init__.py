@@ -49,6 +49,12 @@ def cli(debug: bool) -> None:
     they open, as one validated RDF graph.
 
     \b
+    Where the graph is built and read (build/store, build/progkg.nq):
+      PROGKG_BUILD=DIR   this folder, wherever you are;
+      otherwise          the checkout's build/ from anywhere inside it (like git),
+                         or build/ in the current directory outside a checkout.
+
+    \b
     Exit codes: 0 done · 1 the answer is "no" (violations, refused export) · 2 error.
     """
 
