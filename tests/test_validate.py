@@ -280,9 +280,10 @@ def test_cli_exit_2_on_a_broken_shapes_file(built: Path, tmp_path: Path, monkeyp
     assert code == 2 and "missing" in err
 
 
-def test_cli_exit_2_on_a_shape_the_fast_engine_cannot_compile(
+def test_cli_hands_a_shape_the_fast_engine_cannot_compile_to_pyshacl(
     built: Path, tmp_path: Path, monkeypatch, capsys
 ) -> None:
+    """Issue 16: no more exit 2 for sh:closed & co.: the whole run goes to pyshacl, said in one line."""
     shapes = tmp_path / "shapes.ttl"
     shapes.write_text(
         "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix pk: <https://w3id.org/progkg/ontology#> .\n"
@@ -290,9 +291,14 @@ def test_cli_exit_2_on_a_shape_the_fast_engine_cannot_compile(
         encoding="utf-8",
     )
     monkeypatch.setenv("PROGKG_BUILD", str(built))
-    code, _out, err = run_cli(["validate", "--engine", "sparql", "--shapes", str(shapes)], capsys)
-    assert code == 2
-    assert "sh:closed" in err and "--engine pyshacl" in err
+    code, out, err = run_cli(["validate", "--quiet", "--format", "json", "--shapes", str(shapes)], capsys)
+    assert code == 1  # every course has properties: a closed shape without sh:property refuses them all
+    notices = [line for line in err.splitlines() if "validating with pyshacl" in line]
+    assert len(notices) == 1 and "sh:closed" in notices[0]
+    results = json.loads(out)
+    assert results and {r["sourceConstraintComponent"] for r in results} == {
+        str(SH.ClosedConstraintComponent)
+    }
 
 
 def test_cli_help_documents_exit_codes(capsys) -> None:

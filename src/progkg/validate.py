@@ -26,7 +26,7 @@ from rdflib import Graph
 from progkg import store as st
 from progkg.errors import ProgkgError
 from progkg.rdfio import read_rdf
-from progkg.validation import DEFAULT_ENGINE, ENGINES, incremental, pyshacl_engine, sparql_engine
+from progkg.validation import DEFAULT_ENGINE, ENGINES, data_files, engine_choice, incremental, pyshacl_engine
 from progkg.validation.labels import GraphLabels, StoreLabels
 from progkg.validation.report import ValidationReport, ValidationResult
 from progkg.validation.shapes import load_shapes_graph, read_model, shape_titles
@@ -54,8 +54,14 @@ def validate_store(
     *,
     progress: Progress = _quiet,
     data: str = "",
+    notice: Progress | None = None,
+    quads: list[ox.Quad] | None = None,
 ) -> ValidationReport:
-    """Validate the union of ``store``'s graphs with the SPARQL engine."""
+    """Validate the union of ``store``'s graphs with the SPARQL engine — or, when it cannot
+    check these shapes exactly, with pyshacl, saying so through ``notice``
+    (:mod:`progkg.validation.engine_choice`). ``quads``: the data as parsed, when the store
+    was filled from files (their literals are checked, and pyshacl gets them as written, not
+    as the store rewrote them); None for the build, whose dump the store wrote itself."""
     start = time.perf_counter()
     model = read_model(load_shapes_graph(shapes_file), display=str(shapes_file))
     last = [0.0]
@@ -66,12 +72,20 @@ def validate_store(
             last[0] = now
             progress(f"  validated {done}/{total} constraints ({name})")
 
-    results = sparql_engine.run(store, model, step)
+    results, engine = engine_choice.run(
+        store,
+        model,
+        lambda: engine_choice.graph_of(store if quads is None else quads),
+        literals=engine_choice.data_literals(quads) if quads is not None else (),
+        notice=notice or progress,
+        progress=step,
+        pyshacl_progress=progress,
+    )
     labels = StoreLabels(store).many(r.focus for r in results)
     return ValidationReport(
         results=_with_labels(results, labels),
         titles=shape_titles(model),
-        engine="sparql",
+        engine=engine,
         shapes_file=shapes_file,
         data=data,
         triples=len(store),
@@ -127,10 +141,46 @@ def validate_files(
     if engine == "sparql":
         store = ox.Store()
         store.extend(quads)
-        return validate_store(store, shapes_file)
+        return validate_store(store, shapes_file, quads=quads)
     graph = Graph()
     add_quads(graph, quads)
     return validate_graph(graph, shapes_file)
+
+
+def validate_data(
+    files: Iterable[Path],
+    shapes_file: Path,
+    *,
+    engine: str = DEFAULT_ENGINE,
+    progress: Progress = _quiet,
+    notice: Progress | None = None,
+) -> ValidationReport:
+    """Validate RDF data files of any syntax (``progkg validate DATA…``), read as written:
+    ill-typed literals are reported, not refused, and no literal is rewritten on the way
+    (the union of the files' graphs is validated, as pyshacl's command line does)."""
+    _check_engine(engine)
+    files = [Path(f) for f in files]
+    if not shapes_file.is_file():
+        raise ProgkgError(f"{shapes_file}: the shapes file is missing")
+    start = time.perf_counter()
+    quads = data_files.read_files(files)
+    shown = ", ".join(str(f) for f in files)
+    progress(f"  {len(quads)} quads read from {shown} in {time.perf_counter() - start:.1f} s")
+    if engine == "sparql":
+        store = ox.Store()
+        store.extend(quads)
+        report = validate_store(
+            store,
+            shapes_file,
+            progress=progress,
+            data=shown,
+            notice=notice,
+            quads=quads,
+        )
+    else:
+        report = validate_graph(engine_choice.graph_of(quads), shapes_file, progress=progress, data=shown)
+    report.seconds = time.perf_counter() - start
+    return report
 
 
 DATA_MODES = ("memory", "store")
@@ -164,6 +214,7 @@ def validate(
     progress: Progress = _quiet,
     data: str = "memory",
     changed: bool = False,
+    notice: Progress | None = None,
 ) -> ValidationReport:
     """Validate the graph built in ``build_dir`` (``progkg build``) against the shapes.
 
@@ -205,7 +256,7 @@ def validate(
             store = load_memory_store(dump, progress)
             where = str(dump)
         progress(f"Validating {where} against {shapes_file} (sparql engine)")
-        report = validate_store(store, shapes_file, progress=progress, data=where)
+        report = validate_store(store, shapes_file, progress=progress, data=where, notice=notice)
     else:
         if not dump.is_file():
             raise ProgkgError(f"no built graph in {build_dir}: run `progkg build` first")
@@ -257,10 +308,12 @@ def _validate_changed(
         store = st.open_store(build_dir)
         if not incremental.store_matches(store, diff):
             reason = f"{build_dir / st.STORE_LINK} and {dump} are not of the same build"
+    model = read_model(load_shapes_graph(shapes_file), display=str(shapes_file))
+    if not reason and engine_choice.pyshacl_reason(model):
+        reason = "the sparql engine does not compile these shapes"
     if reason:
         linked.unlink()
         return full(reason)
-    model = read_model(load_shapes_graph(shapes_file), display=str(shapes_file))
     results = incremental.run_changed(store, model, found, diff, progress)
     report = ValidationReport(
         results=results,

@@ -1,4 +1,6 @@
-"""`progkg validate`: SHACL validation of the built graph (a thin layer over progkg.validate)."""
+"""`progkg validate [DATA…]`: SHACL validation of the built graph or of RDF files.
+
+A thin layer over :mod:`progkg.validate`."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ def _progress(message: str) -> None:
 
 
 @click.command()
+@click.argument("data_files", metavar="[DATA]...", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
     "--format",
     "fmt",
@@ -60,6 +63,12 @@ def _progress(message: str) -> None:
     "--summary", is_flag=True, help="Text format: print only the counts per severity and per shape."
 )
 @click.option(
+    "show_all",
+    "--all",
+    is_flag=True,
+    help="Text format: print every item (by default, the first 3 per shape and section, then how many more).",
+)
+@click.option(
     "--changed",
     is_flag=True,
     help="Re-validate only what changed since the last `progkg validate` (per named graph), "
@@ -68,17 +77,25 @@ def _progress(message: str) -> None:
     "or too much changed.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages on stderr.")
+@click.option("--debug", "_debug", is_flag=True, hidden=True, help="Show Python tracebacks on errors.")
 def validate(
+    data_files: tuple[Path, ...],
+    _debug: bool,
     fmt: str,
     engine: str,
     lang: str,
     shapes_file: Path | None,
     data_mode: str,
     summary: bool,
+    show_all: bool,
     changed: bool,
     quiet: bool,
 ) -> None:
-    """Validate the built graph (run `progkg build` first) against the SHACL shapes.
+    """Validate the built graph (run `progkg build` first), or the RDF files DATA (Turtle,
+    N-Triples, N-Quads, TriG, JSON-LD, RDF/XML: by file name), against the SHACL shapes.
+
+    The fast sparql engine hands the whole run to pyshacl, saying so in one line, when the
+    shapes use what it does not compile or the data holds literals its store would rewrite.
 
     Severity follows DCAT-AP: a mandatory rule broken is a violation, a recommended one a
     warning, an informative remark an info. Inconsistencies of the source documents
@@ -91,20 +108,31 @@ def validate(
       1  at least one violation
       2  error: no build yet, broken shapes file, bad option
     """
+    from progkg.errors import ProgkgError
     from progkg.validate import validate as do_validate
-    from progkg.validation.formats import render
+    from progkg.validate import validate_data
+    from progkg.validation.formats import DEFAULT_LIMIT, render
 
     if shapes_file is None:
         shapes_file = paths.resources().shapes_file
-    report = do_validate(
-        paths.build_dir(),
-        engine=engine,
-        shapes_file=shapes_file,
-        progress=(lambda _m: None) if quiet else _progress,
-        data=data_mode,
-        changed=changed,
-    )
-    click.echo(render(report, fmt, lang, summary_only=summary), nl=False)
+    progress = (lambda _m: None) if quiet else _progress
+    if data_files:
+        if changed:
+            raise ProgkgError("--changed re-validates the build: it cannot be used with DATA files")
+        report = validate_data(data_files, shapes_file, engine=engine, progress=progress, notice=_progress)
+    else:
+        report = do_validate(
+            paths.build_dir(),
+            engine=engine,
+            shapes_file=shapes_file,
+            progress=progress,
+            data=data_mode,
+            changed=changed,
+            notice=_progress,
+        )
+    sections = _sections(report) if fmt == "text" and not data_files else None
+    limit = None if show_all else DEFAULT_LIMIT
+    click.echo(render(report, fmt, lang, summary_only=summary, limit=limit, sections=sections), nl=False)
     if not quiet:
         click.echo(
             f"{report.count('Violation')} violation(s), {report.count('Warning')} warning(s), "
@@ -112,6 +140,16 @@ def validate(
             err=True,
         )
     raise click.exceptions.Exit(EXIT_NO if report.has_violations else EXIT_OK)
+
+
+def _sections(report) -> dict:  # noqa: ANN001 — a ValidationReport, imported lazily
+    """Curated or imported, per focus node, from the named graphs of the built store."""
+    from progkg.store import open_store
+    from progkg.validation.labels import focus_graphs
+    from progkg.validation.report import section_of
+
+    graphs = focus_graphs(open_store(paths.build_dir()), (r.focus for r in report.results))
+    return {node: section_of(names) for node, names in graphs.items()}
 
 
 def register(cli: click.Group) -> None:

@@ -32,7 +32,7 @@ def run(data: Graph, shapes: Graph, progress: Progress = _quiet) -> list[Validat
     try:
         _conforms, report, _text = pyshacl.validate(
             data,
-            shacl_graph=shapes,
+            shacl_graph=_strict_booleans(shapes),
             inference="none",
             abort_on_first=False,
             allow_infos=True,
@@ -43,17 +43,52 @@ def run(data: Graph, shapes: Graph, progress: Progress = _quiet) -> list[Validat
     return read_report(report, shapes)
 
 
+#: Boolean parameters that SHACL turns on only for the literal ``true``.
+_BOOLEAN_PARAMETERS = (SH.uniqueLang, SH.deactivated, SH.closed, SH.qualifiedValueShapesDisjoint)
+
+
+def _strict_booleans(shapes: Graph) -> Graph:
+    """``shapes`` with ``"1"^^xsd:boolean`` and the like read as false where SHACL says only
+    ``true`` counts (pyshacl reads the literal's value, so "1" would switch them on)."""
+    odd = [
+        (s, p, o)
+        for p in _BOOLEAN_PARAMETERS
+        for s, o in shapes.subject_objects(p)
+        if isinstance(o, Literal) and str(o) not in ("true", "false")
+    ]
+    if not odd:
+        return shapes
+    copy = Graph()
+    for prefix, namespace in shapes.namespaces():
+        copy.bind(prefix, namespace, override=True)
+    copy += shapes
+    for s, p, o in odd:
+        copy.remove((s, p, o))
+        copy.add((s, p, Literal(False)))
+    return copy
+
+
+def _severity(term: Node) -> str:
+    return severity_name(term) if str(term).startswith(str(SH)) else str(term)
+
+
 def read_report(report: Graph, shapes: Graph) -> list[ValidationResult]:
-    """The results of a standard SHACL validation report graph."""
+    """The results of a standard SHACL validation report graph: those of the report itself,
+    not the ``sh:detail`` results nested under them (pyshacl gives those for sh:node…)."""
     results = []
-    for node in report.subjects(RDF.type, SH.ValidationResult):
+    tops = [
+        node
+        for root in report.subjects(RDF.type, SH.ValidationReport)
+        for node in report.objects(root, SH.result)
+    ]
+    for node in tops:
         path_node = report.value(node, SH.resultPath)
         constraint = report.value(node, SH.sourceConstraint)
         raw = [m for m in report.objects(node, SH.resultMessage) if isinstance(m, Literal)]
         results.append(
             ValidationResult(
                 focus=report.value(node, SH.focusNode),
-                severity=severity_name(report.value(node, SH.resultSeverity)),
+                severity=_severity(report.value(node, SH.resultSeverity)),
                 source_shape=report.value(node, SH.sourceShape),
                 component=report.value(node, SH.sourceConstraintComponent),
                 path=read_path(report, path_node) if path_node is not None else None,

@@ -1,10 +1,12 @@
 """Reading the shapes file: as an rdflib graph for pyshacl, and as a small model to compile.
 
 Why a model of our own: the fast engine compiles each constraint to one SPARQL query. It
-supports the part of SHACL that ``ontology/shapes.ttl`` uses (targets by class, subjects or
-objects of a property, or node; property paths; the usual value, count, string, range and
-pair constraints; ``sh:or`` of datatypes; SPARQL-based constraints) and refuses anything
-else with a clear message, rather than silently checking less than pyshacl would.
+supports the part of SHACL that ``ontology/shapes.ttl`` uses (targets by class, implicit
+class, subjects or objects of a property, or node; property paths; the usual value, count,
+string, range and pair constraints; ``sh:or`` of datatypes; SPARQL-based constraints). What
+it does not compile is recorded in :attr:`ShapesModel.unsupported` rather than skipped, so
+that :mod:`progkg.validation.fallback` hands such a run to pyshacl instead of silently
+checking less.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SH
+from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from progkg.errors import ProgkgError, located
+from progkg.validation.prebinding import bulk_problem, syntax_problem
 from progkg.validation.report import PathExpr, read_path, severity_name
 from progkg.validation.terms import add_quads
 
@@ -65,8 +68,12 @@ DESCRIPTIVE = {
     SH.path,
     SH.sparql,
     SH.flags,  # read together with sh:pattern
+    SH.prefixes,  # read with each sh:sparql constraint
+    SH.declare,
 }
 TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
+#: Predicates whose subject is a shape even when it is not typed as one (SHACL 2.1).
+SHAPE_MARKS = (*TARGETS, SH.property, SH.path, SH.sparql)
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,8 @@ class Shape:
     properties: list[Node] = field(default_factory=list)
     sparql: list[SparqlConstraint] = field(default_factory=list)
     deactivated: bool = False
+    #: Why the sparql engine cannot check this shape (a parameter it does not compile…).
+    unsupported: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -101,6 +110,16 @@ class ShapesModel:
 
     graph: Graph
     shapes: dict[Node, Shape]
+    #: Causes that belong to no one shape (a SPARQL-based constraint component declared…).
+    global_unsupported: list[str] = field(default_factory=list)
+
+    @property
+    def unsupported(self) -> list[str]:
+        """Why the sparql engine cannot check these shapes, one reason per shape and cause."""
+        own = [
+            reason for shape in self.shapes.values() if not shape.deactivated for reason in shape.unsupported
+        ]
+        return self.global_unsupported + own
 
     def targets_of(self, shape: Shape) -> list[tuple[URIRef, Node]]:
         """The targets that reach ``shape``: its own, and those of node shapes pointing to it."""
@@ -146,8 +165,8 @@ def load_shapes_graph(path: Path, display: str | None = None) -> Graph:
         raise ProgkgError(located(shown, message, exc.lineno, exc.offset)) from None
     for prefix, namespace in _declared_prefixes(raw):
         graph.bind(prefix, namespace, override=True, replace=True)
-    if not any(graph.subjects(RDF.type, SH.NodeShape)) and not any(
-        graph.subjects(RDF.type, SH.PropertyShape)
+    if not any(True for predicate in SHAPE_MARKS for _ in graph.subject_objects(predicate)) and not any(
+        graph.subjects(RDF.type, kind) for kind in (SH.NodeShape, SH.PropertyShape)
     ):
         raise ProgkgError(f"{shown}: holds no sh:NodeShape or sh:PropertyShape")
     return graph
@@ -164,14 +183,62 @@ def _messages(graph: Graph, node: Node) -> tuple[tuple[str, str], ...]:
 
 
 def _prefix_block(graph: Graph, constraint: Node) -> str:
+    """PREFIX lines for the ``sh:prefixes`` of a constraint, following ``owl:imports`` of
+    the holders as SHACL says (sh:declare may sit on an imported ontology node)."""
     lines = []
-    for holder in graph.objects(constraint, SH.prefixes):
+    holders = list(graph.objects(constraint, SH.prefixes))
+    seen: set[Node] = set()
+    while holders:
+        holder = holders.pop()
+        if holder in seen:
+            continue
+        seen.add(holder)
+        holders.extend(graph.objects(holder, OWL.imports))
         for decl in graph.objects(holder, SH.declare):
             prefix = graph.value(decl, SH.prefix)
             namespace = graph.value(decl, SH.namespace)
             if prefix is not None and namespace is not None:
                 lines.append(f"PREFIX {prefix}: <{namespace}>")
     return "\n".join(sorted(set(lines)))
+
+
+def _severity(term: Node) -> str:
+    """``"Violation"`` for ``sh:Violation``…; a severity of one's own (SHACL allows any IRI)
+    is kept as its full IRI."""
+    return severity_name(term) if str(term).startswith(str(SH)) else str(term)
+
+
+def _is_true(term: Node | None) -> bool:
+    """SHACL's boolean parameters are on only for ``true`` itself (``"1"^^xsd:boolean`` is not)."""
+    return isinstance(term, Literal) and term.datatype == XSD.boolean and str(term) == "true"
+
+
+def _datatype_alternatives(graph: Graph, members: Node) -> bool:
+    """True when an sh:or list holds only ``[ sh:datatype X ]`` members (what is compiled)."""
+    items = list(graph.items(members))
+    return bool(items) and all(
+        set(graph.predicates(m, None)) - {RDF.type} == {SH.datatype}
+        and len(list(graph.objects(m, SH.datatype))) == 1
+        for m in items
+    )
+
+
+def _implicit_class(graph: Graph, node: Node) -> bool:
+    """A shape that is also a class targets its instances (SHACL 2.1.3.3)."""
+    return any((node, RDF.type, cls) in graph for cls in (RDFS.Class, OWL.Class))
+
+
+def _sparql_problems(select: str, shape: Node) -> list[str]:
+    """Why the fast engine cannot run a SPARQL constraint's query for all focus nodes at once."""
+    problems = []
+    if re.search(r"\$shapesGraph\b|\?shapesGraph\b", select):
+        problems.append("$shapesGraph is not compiled")
+    if re.search(r"[?$]currentShape\b", select) and not isinstance(shape, URIRef):
+        problems.append("$currentShape of a blank-node shape")
+    bulk = bulk_problem(select)
+    if bulk:
+        problems.append(bulk)
+    return problems
 
 
 def read_model(graph: Graph, display: str = "shapes") -> ShapesModel:
@@ -186,15 +253,20 @@ def read_model(graph: Graph, display: str = "shapes") -> ShapesModel:
         path_node = graph.value(node, SH.path)
         shape = Shape(node=node, is_property=path_node is not None)
         if path_node is not None:
-            shape.path = read_path(graph, path_node)
+            try:
+                shape.path = read_path(graph, path_node)
+            except ProgkgError as exc:
+                shape.unsupported.append(f"shape {_short(graph, node)}: {exc}")
         severity = graph.value(node, SH.severity)
         if severity is not None:
-            shape.severity = severity_name(severity)
+            shape.severity = _severity(severity)
         shape.messages = _messages(graph, node)
-        shape.deactivated = graph.value(node, SH.deactivated) == Literal(True)
+        shape.deactivated = _is_true(graph.value(node, SH.deactivated))
         for predicate in TARGETS:
             for value in graph.objects(node, predicate):
                 shape.targets.append((predicate, value))
+        if isinstance(node, URIRef) and _implicit_class(graph, node):
+            shape.targets.append((SH.targetClass, node))
         shape.properties = sorted(graph.objects(node, SH.property), key=str)
         flags = graph.value(node, SH.flags)
         shape.flags = str(flags) if flags is not None else ""
@@ -202,7 +274,14 @@ def read_model(graph: Graph, display: str = "shapes") -> ShapesModel:
             select = graph.value(constraint, SH.select)
             if select is None:
                 raise ProgkgError(f"{display}: SPARQL constraint {constraint} of {node} has no sh:select")
+            if _is_true(graph.value(constraint, SH.deactivated)):
+                continue
             prefixes = _prefix_block(graph, constraint)
+            refused = syntax_problem(str(select))
+            if refused:
+                raise ProgkgError(f"{display}: SPARQL constraint of shape {_short(graph, node)}: {refused}")
+            for problem in _sparql_problems(str(select), node):
+                shape.unsupported.append(f"shape {_short(graph, node)}: its SPARQL constraint: {problem}")
             shape.sparql.append(
                 SparqlConstraint(
                     node=constraint,
@@ -213,17 +292,36 @@ def read_model(graph: Graph, display: str = "shapes") -> ShapesModel:
         for predicate, value in graph.predicate_objects(node):
             if predicate in DESCRIPTIVE or predicate == OWL.imports:
                 continue
+            if predicate == SH["or"] and not _datatype_alternatives(graph, value):
+                shape.unsupported.append(f"shape {_short(graph, node)} uses sh:or of shapes")
+                continue
             if predicate in VALUE_PARAMETERS or (shape.is_property and predicate in PROPERTY_ONLY_PARAMETERS):
                 shape.parameters.append((predicate, value))
                 continue
             if str(predicate).startswith(str(SH)):
-                raise ProgkgError(
-                    f"{display}: shape {_short(graph, node)} uses {_short(graph, predicate)}, which the "
-                    "sparql engine does not compile; run with --engine pyshacl"
-                )
+                shape.unsupported.append(f"shape {_short(graph, node)} uses {_short(graph, predicate)}")
+        if shape.is_property and shape.properties:
+            # its nested shapes' focus nodes are its value nodes, which targets_of cannot express
+            shape.unsupported.append(f"shape {_short(graph, node)} has sh:property under a property shape")
+        if not shape.is_property and any(graph.subjects(SH.property, node)):
+            shape.unsupported.append(
+                f"shape {_short(graph, node)} is the sh:property of a shape but has no sh:path"
+            )
         shape.parameters.sort(key=lambda pv: (str(pv[0]), str(pv[1])))
         shapes[node] = shape
-    return ShapesModel(graph=graph, shapes=dict(sorted(shapes.items(), key=lambda kv: str(kv[0]))))
+    # a component's parameters are not in the sh: namespace: nothing above would notice them
+    declared = set(graph.subjects(SH.parameter, None)) | set(graph.subjects(RDF.type, SH.ConstraintComponent))
+    for validator in (SH.validator, SH.nodeValidator, SH.propertyValidator):
+        declared |= set(graph.subjects(validator, None))
+    components = [
+        f"the shapes declare the SPARQL-based constraint component {_short(graph, component)}"
+        for component in sorted(declared, key=str)
+    ]
+    return ShapesModel(
+        graph=graph,
+        shapes=dict(sorted(shapes.items(), key=lambda kv: str(kv[0]))),
+        global_unsupported=components,
+    )
 
 
 def _short(graph: Graph, term: Node) -> str:

@@ -35,6 +35,7 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from progkg.errors import ProgkgError
+from progkg.validation.prebinding import projects_this
 from progkg.validation.report import PathExpr, ValidationResult, path_to_sparql
 from progkg.validation.shapes import PROPERTY_ONLY_PARAMETERS, VALUE_PARAMETERS, Shape, ShapesModel
 from progkg.validation.terms import to_rdflib
@@ -243,6 +244,9 @@ class Compiler:
         every focus node; counts group the values of the path; only minCount walks the focus
         nodes, since a missing value has nothing to scan.
         """
+        if self.model.unsupported:
+            # progkg.validation.fallback sends such runs to pyshacl; never check less silently
+            raise ProgkgError(f"{self.model.unsupported[0]}, which the sparql engine does not compile")
         checks: list[Check] = []
         for shape in self.model.shapes.values():
             if shape.deactivated:
@@ -253,9 +257,12 @@ class Compiler:
             name = _short(shape.node)
             if shape.is_property:
                 value_pattern = f"?this {path_to_sparql(shape.path)} ?v ."
+                implied = self.implied_by_targets(shape.path, targets)
             else:
-                value_pattern = "BIND (?this AS ?v)"
-            implied = self.implied_by_targets(shape.path, targets)
+                # a node shape's value node is its focus node: enumerate them first, since
+                # nothing else binds ?this in the value pass
+                value_pattern = f"{self.focus(targets)} BIND (?this AS ?v)"
+                implied = True
             keep_focus = "" if implied else f" FILTER ({self.is_focus(targets)})"
             merged: list[tuple[URIRef, str]] = []
             for parameter, value in shape.parameters:
@@ -294,10 +301,14 @@ class Compiler:
                     )
                     checks.append(Check(shape, (component,), query, label, has_value=False))
                 elif parameter == SH.uniqueLang:
-                    if not (isinstance(value, Literal) and value.value is True):
-                        continue
+                    if not (
+                        isinstance(value, Literal) and value.datatype == XSD.boolean and str(value) == "true"
+                    ):
+                        continue  # "1"^^xsd:boolean does not turn it on (W3C uniqueLang-002)
+                    # one result per language used twice (SHACL 4.4.5), hence ?_lang projected
                     query = (
-                        f"SELECT DISTINCT ?this WHERE {{ {{ SELECT ?this WHERE {{ {self.slot}{value_pattern} "
+                        "SELECT DISTINCT ?this ?_lang WHERE { { SELECT ?this ?_lang WHERE { "
+                        f"{self.slot}{value_pattern} "
                         'FILTER (isLiteral(?v) && lang(?v) != "") } '
                         "GROUP BY ?this (LCASE(lang(?v)) AS ?_lang) "
                         f"HAVING (COUNT(DISTINCT ?v) > 1) }}{keep_focus} }}"
@@ -306,11 +317,12 @@ class Compiler:
                 else:
                     extra, failure = self.value_failure(shape, parameter, value)
                     if extra:  # a pair constraint joins another property: a query of its own
+                        # one result per (value, other value) pair, as SHACL 4.5.3 says
                         inner = (
-                            f"SELECT ?this ?v WHERE {{ {self.slot}{value_pattern} {extra} "
+                            f"SELECT ?this ?v ?_other WHERE {{ {self.slot}{value_pattern} {extra} "
                             f"FILTER ({failure}) }}"
                         )
-                        query = f"SELECT DISTINCT ?this ?v WHERE {{ {{ {inner} }}{keep_focus} }}"
+                        query = f"SELECT DISTINCT ?this ?v ?_other WHERE {{ {{ {inner} }}{keep_focus} }}"
                         checks.append(Check(shape, (component,), query, label, has_value=True))
                     else:
                         merged.append((component, failure))
@@ -333,7 +345,7 @@ class Compiler:
                     Check(
                         shape,
                         (SH.SPARQLConstraintComponent,),
-                        _bulk_sparql(constraint.select, self.focus(targets), shape.node, self.slot),
+                        _bulk_sparql(constraint.select, self.focus(targets), shape, self.slot),
                         f"{name} sparql",
                         has_value=True,
                         constraint=constraint,
@@ -342,7 +354,7 @@ class Compiler:
         return checks
 
 
-def _bulk_sparql(select: str, focus: str, shape: Node, slot: str = "") -> str:
+def _bulk_sparql(select: str, focus: str, shape: Shape, slot: str = "") -> str:
     """A SPARQL constraint's SELECT run for every focus node at once.
 
     With a ``slot`` (restrictable compilation), it is also put at the start of every
@@ -350,14 +362,28 @@ def _bulk_sparql(select: str, focus: str, shape: Node, slot: str = "") -> str:
     :func:`_restrictable_subselects`), so that a restricted run does not compute the
     constraint's aggregates for the whole graph.
     """
-    if re.search(r"\$(PATH|shapesGraph|currentShape)\b", select):
-        raise ProgkgError(
-            f"shape {shape}: $PATH, $shapesGraph and $currentShape are not supported by the sparql engine"
-        )
+    if re.search(r"[?$]shapesGraph\b", select) or (
+        re.search(r"[?$]currentShape\b", select) and not isinstance(shape.node, URIRef)
+    ):
+        raise ProgkgError(f"shape {shape.node}: $shapesGraph is not supported by the sparql engine")
     query = re.sub(r"\$this\b", "?this", select)
+    if "$PATH" in query:
+        if shape.path is None:
+            raise ProgkgError(f"shape {shape.node}: $PATH in the SPARQL constraint of a node shape")
+        query = query.replace("$PATH", path_to_sparql(shape.path))
+    query = re.sub(r"[?$]currentShape\b", lambda _m: f"<{shape.node}>", query)
+    if not projects_this(query):
+        # pre-bound, $this need not be projected; joined, it must be, to know the focus node
+        query = re.sub(
+            r"\bSELECT\b(\s+(DISTINCT|REDUCED)\b)?",
+            lambda m: m.group(0) + " ?this",
+            query,
+            count=1,
+            flags=re.I,
+        )
     match = re.search(r"\bWHERE\s*\{", query, flags=re.IGNORECASE)
     if match is None:
-        raise ProgkgError(f"shape {shape}: cannot find the WHERE clause of its SPARQL constraint")
+        raise ProgkgError(f"shape {shape.node}: cannot find the WHERE clause of its SPARQL constraint")
     if slot:
         for position in sorted(_restrictable_subselects(query), reverse=True):
             if position > match.end():
@@ -448,12 +474,17 @@ def run_check(store: ox.Store, check: Check) -> list[ValidationResult]:
     results = []
     if check.constraint is None:
         several = len(check.components) > 1
+        valueless: set[tuple[Node, int]] = set()  # sh:maxCount 1, checked on every value: once per focus
         for row in solutions:
             focus = to_rdflib(row["this"])
             value = to_rdflib(row["v"]) if check.has_value and row["v"] is not None else None
             for index, component in enumerate(check.components):
                 if several and row[f"f{index}"].value != "true":
                     continue
+                if check.has_value and not check.reports_value(component):
+                    if (focus, index) in valueless:
+                        continue
+                    valueless.add((focus, index))
                 results.append(
                     ValidationResult(
                         focus=focus,

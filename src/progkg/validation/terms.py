@@ -1,12 +1,16 @@
 """Moving RDF terms between pyoxigraph (the store) and rdflib (pyshacl, reports).
 
 Why: the two engines must give results that compare equal. Results are therefore always
-expressed in rdflib terms, and a store term is converted the same way a parsed one would
-be (rdflib normalises literals such as ``"01"^^xsd:integer`` to ``"1"``, as Oxigraph does).
+expressed in rdflib terms. Literals keep their lexical form exactly (rdflib's own
+normalisation, ``"1"^^xsd:boolean`` → ``"true"``, is turned off): ``"1"`` and ``"true"`` are
+different RDF terms, and SHACL's datatype, pattern and ``sh:in`` checks must see the literal
+as written (the Oxigraph *store* rewrites such literals; :mod:`progkg.validation.fallback`
+deals with that).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -15,6 +19,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from progkg.errors import ProgkgError
+
+# rdflib logs a traceback for every ill-typed literal it meets ("vingt"^^xsd:integer);
+# validation reports those literals itself (sh:datatype), so the traceback is only noise.
+logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
 
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -32,7 +40,7 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
         datatype = term.datatype.value
         if datatype == XSD_STRING:
             return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
+        return Literal(term.value, datatype=URIRef(datatype), normalize=False)
     raise TypeError(f"not an RDF term: {term!r}")
 
 
