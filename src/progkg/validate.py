@@ -311,6 +311,8 @@ def _validate_changed(
     model = read_model(load_shapes_graph(shapes_file), display=str(shapes_file))
     if not reason and engine_choice.pyshacl_reason(model):
         reason = "the sparql engine does not compile these shapes"
+    if not reason and model.uses_shapes_graph:
+        reason = "a SPARQL constraint queries $shapesGraph"
     if reason:
         linked.unlink()
         return full(reason)

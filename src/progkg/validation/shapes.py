@@ -114,6 +114,17 @@ class ShapesModel:
     global_unsupported: list[str] = field(default_factory=list)
 
     @property
+    def uses_shapes_graph(self) -> bool:
+        """True when a SPARQL constraint queries ``GRAPH $shapesGraph``: the shapes must then be
+        put in the store beside the data for the run."""
+        return any(
+            re.search(r"[?$]shapesGraph\b", c.select)
+            for shape in self.shapes.values()
+            if not shape.deactivated
+            for c in shape.sparql
+        )
+
+    @property
     def unsupported(self) -> list[str]:
         """Why the sparql engine cannot check these shapes, one reason per shape and cause."""
         own = [
@@ -231,8 +242,6 @@ def _implicit_class(graph: Graph, node: Node) -> bool:
 def _sparql_problems(select: str, shape: Node) -> list[str]:
     """Why the fast engine cannot run a SPARQL constraint's query for all focus nodes at once."""
     problems = []
-    if re.search(r"\$shapesGraph\b|\?shapesGraph\b", select):
-        problems.append("$shapesGraph is not compiled")
     if re.search(r"[?$]currentShape\b", select) and not isinstance(shape, URIRef):
         problems.append("$currentShape of a blank-node shape")
     bulk = bulk_problem(select)

@@ -38,9 +38,12 @@ from progkg.errors import ProgkgError
 from progkg.validation.prebinding import projects_this
 from progkg.validation.report import PathExpr, ValidationResult, path_to_sparql
 from progkg.validation.shapes import PROPERTY_ONLY_PARAMETERS, VALUE_PARAMETERS, Shape, ShapesModel
-from progkg.validation.terms import to_rdflib
+from progkg.validation.terms import to_oxigraph, to_rdflib
 
 Progress = Callable[[int, int, str], None]
+
+#: The named graph that holds the shapes during a run whose SPARQL constraints use ``$shapesGraph``.
+SHAPES_GRAPH = "urn:x-progkg:shapes-graph"
 
 #: Marks, in queries compiled with ``restrictable=True``, where a ``VALUES ?this`` block goes.
 FOCUS = "#FOCUS#\n"
@@ -362,10 +365,11 @@ def _bulk_sparql(select: str, focus: str, shape: Shape, slot: str = "") -> str:
     :func:`_restrictable_subselects`), so that a restricted run does not compute the
     constraint's aggregates for the whole graph.
     """
-    if re.search(r"[?$]shapesGraph\b", select) or (
-        re.search(r"[?$]currentShape\b", select) and not isinstance(shape.node, URIRef)
-    ):
-        raise ProgkgError(f"shape {shape.node}: $shapesGraph is not supported by the sparql engine")
+    if re.search(r"[?$]currentShape\b", select) and not isinstance(shape.node, URIRef):
+        raise ProgkgError(f"shape {shape.node}: $currentShape of a blank-node shape is not compiled")
+    # pre-bound to constants, so written in as constants (bound() of a constant does not parse)
+    select = re.sub(r"\bbound\s*\(\s*[?$](shapesGraph|currentShape)\s*\)", "(true)", select, flags=re.I)
+    select = re.sub(r"[?$]shapesGraph\b", f"<{SHAPES_GRAPH}>", select)
     query = re.sub(r"\$this\b", "?this", select)
     if "$PATH" in query:
         if shape.path is None:
@@ -462,11 +466,22 @@ def _fill(template: str, bindings: dict[str, Node]) -> str:
     return template
 
 
-def run_check(store: ox.Store, check: Check) -> list[ValidationResult]:
-    """Run one compiled check and turn its solutions into results."""
+def run_check(store: ox.Store, check: Check, data_graphs: list | None = None) -> list[ValidationResult]:
+    """Run one compiled check and turn its solutions into results.
+
+    ``data_graphs``: when the shapes were put in the store for ``$shapesGraph``
+    (:func:`run`), the graphs that make up the data — the default graph is then their
+    union, and the shapes graph is reachable only by ``GRAPH $shapesGraph``."""
     shape = check.shape
     try:
-        solutions = store.query(check.query, use_default_graph_as_union=True)
+        if data_graphs is None:
+            solutions = store.query(check.query, use_default_graph_as_union=True)
+        else:
+            solutions = store.query(
+                check.query,
+                default_graph=data_graphs,
+                named_graphs=[*data_graphs, ox.NamedNode(SHAPES_GRAPH)],
+            )
     except SyntaxError as exc:
         raise ProgkgError(
             f"shape {shape.node}: its compiled query does not parse: {exc}\n{check.query}"
@@ -543,12 +558,32 @@ def _quiet(_done: int, _total: int, _name: str) -> None:
 
 
 def run(store: ox.Store, model: ShapesModel, progress: Progress = _quiet) -> list[ValidationResult]:
-    """Validate the union of the store's graphs against ``model``."""
+    """Validate the union of the store's graphs against ``model``.
+
+    When a SPARQL constraint uses ``$shapesGraph``, the shapes are added to the store as the
+    named graph :data:`SHAPES_GRAPH` for the run (and removed after it), and every check
+    then names the data graphs explicitly, so that the shapes are not taken for data.
+    """
     checks = Compiler(model, store).compile()
+    data_graphs = None
+    if model.uses_shapes_graph:
+        data_graphs = [g for g in store.named_graphs() if g.value != SHAPES_GRAPH]
+        shapes_graph = ox.NamedNode(SHAPES_GRAPH)
+        try:
+            store.extend(
+                ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), shapes_graph)
+                for s, p, o in model.graph
+            )
+        except OSError as exc:
+            raise ProgkgError(f"cannot add the shapes to the store for $shapesGraph: {exc}") from None
     results: list[ValidationResult] = []
-    for index, check in enumerate(checks):
-        progress(index, len(checks), check.name)
-        results.extend(run_check(store, check))
+    try:
+        for index, check in enumerate(checks):
+            progress(index, len(checks), check.name)
+            results.extend(run_check(store, check, data_graphs))
+    finally:
+        if data_graphs is not None:
+            store.remove_graph(ox.NamedNode(SHAPES_GRAPH))
     progress(len(checks), len(checks), "done")
     return results
 
