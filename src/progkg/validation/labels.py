@@ -122,3 +122,26 @@ class StoreLabels:
                 if isinstance(quad.object, ox.Literal):
                     candidates.append((rank, to_rdflib(quad.object)))
         return _pick(candidates)
+
+
+def focus_graphs(store: ox.Store, nodes: Iterable[Node]) -> dict[Node, frozenset[str]]:
+    """The named graphs stating something about each node (as subject, else as object).
+
+    Index look-ups, as for labels. A blank node of an in-memory copy may have another id in
+    the on-disk store: it is then found in no graph (and reported with the curated data).
+    """
+    found: dict[Node, frozenset[str]] = {}
+    for node in set(nodes):
+        if not isinstance(node, URIRef | BNode):
+            found[node] = frozenset()
+            continue
+        term = to_oxigraph(node)
+        graphs = {
+            getattr(q.graph_name, "value", None) for q in store.quads_for_pattern(term, None, None, None)
+        }
+        if not graphs:
+            graphs = {
+                getattr(q.graph_name, "value", None) for q in store.quads_for_pattern(None, None, term, None)
+            }
+        found[node] = frozenset(g for g in graphs if isinstance(g, str))
+    return found

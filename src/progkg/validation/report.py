@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -227,3 +228,27 @@ def severity_name(term: Node) -> str:
     if name not in _SEVERITY_RANK:
         raise ProgkgError(f"unknown SHACL severity {text}")
     return name
+
+
+# --- sections: what the project curates, and what it imports ------------------------------------
+
+#: A steward fixes the curated data and reports the releases' gaps upstream: the text report
+#: shows them apart. Sections in the order the report prints them.
+CURATED, IMPORTED = "curated", "imported"
+SECTIONS = (CURATED, IMPORTED)
+_GRAPH_NS = "https://w3id.org/progkg/graph/"
+_IMPORT_KINDS = ("rome", "rncp", "onisep")  # progkg.importers.KINDS (kept here: no import cycle)
+#: What the build computes for fast answers (search keys, similarity features): it describes
+#: nodes of every source, so it says nothing of where a node comes from.
+_DERIVED = "derived/"
+
+
+def section_of(graphs: Iterable[str]) -> str:
+    """:data:`IMPORTED` when every graph describing a node is an imported release's, else
+    :data:`CURATED` (a node the curated data also states — a ROME code a fiche cites — is the
+    project's business first; a node found nowhere is too)."""
+    names = {g[len(_GRAPH_NS) :] if g.startswith(_GRAPH_NS) else g for g in graphs}
+    names = {name for name in names if not name.startswith(_DERIVED)}
+    if names and all(name.split("/", 1)[0] in _IMPORT_KINDS for name in names):
+        return IMPORTED
+    return CURATED
