@@ -1,4 +1,4 @@
-"""Namespaces used across progkg (DESIGN.md, "Vocabulary prefixes" and "Identifiers")."""
+"""Namespaces used across progkg (docs/design.md, "Vocabulary prefixes" and "Identifiers")."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ into the graph. Publishing is the moment it must be caught, whatever the source,
 ``progkg export`` runs this check on everything it is about to write (data and description)
 and writes nothing when it finds something (exit 1, naming the nodes).
 
-The rule (DESIGN.md, Privacy; docs/export.md):
+The rule (docs/design.md, Privacy; docs/export.md):
 
 * No person: no node typed ``foaf:Person``, ``schema:Person`` or ``vcard:Individual`` (or a
   subclass the graph declares), and no person-name property (``foaf:givenName``,
@@ -344,7 +344,7 @@ def enforce(findings: list[Finding], where: str | None = None, limit: int = 50) 
         lines.append(f"  … and {len(findings) - limit} more")
     raise ProgkgError(
         f"export refused{origin}: the graph holds personal data, and nothing was written "
-        "(DESIGN.md, Privacy):\n" + "\n".join(lines) + "\n"
+        "(docs/design.md, Privacy):\n" + "\n".join(lines) + "\n"
         "Keep the role (a pk:ContactPoint with schema:contactType) and a functional mailbox or "
         "office number instead of a person.",
         exit_code=EXIT_NO,

@@ -1,7 +1,7 @@
 """`progkg push`: load the built graph into a remote store, one named graph per source.
 
 Why this way: the graph outgrows one machine by moving to a shared SPARQL store (Oxigraph
-server, Fuseki, GraphDB…). Every source is one named graph locally (DESIGN.md), so it is
+server, Fuseki, GraphDB…). Every source is one named graph locally (docs/design.md), so it is
 one named graph remotely, sent with the SPARQL 1.1 Graph Store HTTP Protocol as **one PUT
 request per graph** (N-Triples body, sent with the standard library's ``urllib``; no extra
 dependency). A PUT replaces the graph as a whole.

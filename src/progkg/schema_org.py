@@ -8,7 +8,7 @@ what it needs.
 Each document carries its context inline (``{"@vocab": "https://schema.org/"}``) rather than the
 URL ``https://schema.org``, so that it parses offline into the same triples.
 
-How the graph maps (DESIGN.md, alignment table):
+How the graph maps (docs/design.md, alignment table):
 
 * ``name`` (``schema:name``, else ``rdfs:label``; French first), ``description`` (``pk:objective``,
   ``schema:description``), ``url`` (``rdfs:seeAlso`` / ``schema:url``, the official page);

@@ -2,7 +2,7 @@
 
 Why Oxigraph's server (PyPI ``oxigraph``, its ``oxigraph`` executable) and not a server of
 our own: it is a complete SPARQL 1.1 Protocol implementation with a query page (YASGUI) in
-the browser, and DESIGN.md rules out home-made servers.
+the browser, and docs/design.md rules out home-made servers.
 
 How it is run:
 

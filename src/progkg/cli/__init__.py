@@ -1,6 +1,6 @@
 """The ``progkg`` command line: a thin layer over functions that tests call directly.
 
-Exit codes (DESIGN.md): 0 done (warnings allowed), 1 the answer is "no" (violations, a
+Exit codes (docs/design.md): 0 done (warnings allowed), 1 the answer is "no" (violations, a
 refused export), 2 an error. Errors are one message on stderr; a traceback only with
 ``--debug`` (or ``PROGKG_DEBUG=1``).
 """

@@ -35,13 +35,26 @@ def import_group() -> None:
     Each import goes into its own named graph (graph/rome, graph/rncp, graph/onisep) and is
     kept by later `progkg build`s. When anything is wrong with the input, the store is left
     exactly as it was and the error names the file, line and column.
+
+    \b
+    Where to download each release, the files expected and the versions tested:
+    `progkg import KIND --help` and docs/importers.md.
     """
 
 
 @import_group.command("rome")
 @_PATH
 def import_rome(path: Path) -> None:
-    """France Travail's ROME 4.0 release: a folder or zip of unix_*_vNNN_utf8.csv files."""
+    """France Travail's ROME 4.0 release: a folder or zip of unix_*_vNNN_utf8.csv files.
+
+    \b
+    Download (ROME 4.0 open data, the CSV release):
+      https://francetravail.org/opendata/repertoire-operationnel-des-meti.html
+    Files:    unix_referentiel_code_rome_vNNN_utf8.csv and
+              unix_referentiel_appellation_vNNN_utf8.csv are required; skills, knowledge,
+              links, mobility, domains, texts, sectors and RIASEC tables are read when present.
+    Tested:   v460 (1,584 ROME codes, 13,120 job titles).
+    """
     from progkg.importers.rome import import_rome as run
 
     _summary(run(path, paths.build_dir(), _progress, paths.resources()))
@@ -50,7 +63,17 @@ def import_rome(path: Path) -> None:
 @import_group.command("rncp")
 @_PATH
 def import_rncp(path: Path) -> None:
-    """France Compétences' CSV export of the RNCP and RS: the zip, or a folder of its CSV files."""
+    """France Compétences' CSV export of the RNCP and RS: the zip, or a folder of its CSV files.
+
+    \b
+    Download (the CSV export, not the XML one):
+      https://www.data.gouv.fr/fr/datasets/repertoire-national-des-certifications-professionnelles-et-repertoire-specifique/
+    Files:    export-fiches-csv-YYYY-MM-DD.zip; its export_fiches_CSV_Standard_<date>.csv is
+              required, the other members (Blocs_De_Compétences, Rome, Nsf, Formacode,
+              Certificateurs, Partenaires, CCN, Ancienne_Nouvelle_Certification, VoixdAccès)
+              are read when present.
+    Tested:   the exports of 2024-02-22 and 2026-02-01.
+    """
     from progkg.importers.rncp import import_rncp as run
 
     _summary(run(path, paths.build_dir(), _progress, paths.resources()))
@@ -59,7 +82,16 @@ def import_rncp(path: Path) -> None:
 @import_group.command("onisep")
 @_PATH
 def import_onisep(path: Path) -> None:
-    """ONISEP's table_de_passage (diploma ↔ RNCP ↔ formation) and ideo-metiers job sheets (XML)."""
+    """ONISEP's table_de_passage (diploma ↔ RNCP ↔ formation) and ideo-metiers job sheets (XML).
+
+    \b
+    Download (the XML exports):
+      https://opendata.onisep.fr/data/6152ccdf850ef/2-table-de-passage-codes-certifications-et-formations.htm
+      https://www.data.gouv.fr/fr/datasets/ideo-metiers-onisep/
+    Files:    table_de_passage_codes_certifications_et_formations.xml and/or
+              ideo-metiers_onisep.xml, in a folder or a zip (PATH may also be one of them).
+    Tested:   the table with 4,902 rows, 1,489 job sheets.
+    """
     from progkg.importers.onisep import import_onisep as run
 
     _summary(run(path, paths.build_dir(), _progress, paths.resources()))

@@ -1,6 +1,6 @@
 """SSSOM/TSV mapping sets: reading them into SKOS mapping triples, and writing them.
 
-Why SSSOM: reviewed mappings are curated data (DESIGN.md); SSSOM is the standard table for
+Why SSSOM: reviewed mappings are curated data (docs/design.md); SSSOM is the standard table for
 them, readable in a spreadsheet and by the SSSOM tools, with a justification per mapping
 (``semapv:LexicalMatching`` for a machine proposal, ``semapv:ManualMappingCuration`` once a
 person has checked it) and a confidence.
@@ -13,7 +13,7 @@ spec-formats-rdf/):
   points at ``sssom:NoTermFound``;
 * the mapping as an ``owl:Axiom`` (annotatedSource / Property / Target) carrying its
   justification, confidence, labels, date and comment — named by its ``record_id``, or by a
-  stable IRI derived from its content (no blank nodes: DESIGN.md);
+  stable IRI derived from its content (no blank nodes: docs/design.md);
 * the mapping set (``sssom:MappingSet`` named by ``mapping_set_id``) with its title,
   description, licence, version and provider.
 
@@ -59,7 +59,7 @@ BUILT_IN = {
     "linkml": "https://w3id.org/linkml/",
 }
 
-#: Mapping predicates build turns into triples (DESIGN.md: SKOS mapping relations, never owl:sameAs).
+#: Mapping predicates build turns into triples (docs/design.md: SKOS mapping relations, never owl:sameAs).
 PREDICATES = {SKOS + p for p in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")}
 NO_TERM = SSSOM + "NoTermFound"
 REQUIRED_COLUMNS = ("subject_id", "predicate_id", "object_id", "mapping_justification")
@@ -85,7 +85,7 @@ MAPPING_SLOTS: dict[str, tuple[str, str]] = {
     "see_also": (RDFS + "seeAlso", "texts"),
     "issue_tracker_item": (SSSOM + "issue_tracker_item", "id"),
 }
-#: Slots that name people: the graph holds no person's name (DESIGN.md, Privacy).
+#: Slots that name people: the graph holds no person's name (docs/design.md, Privacy).
 PERSONAL = {"author_id", "author_label", "creator_id", "creator_label", "reviewer_id", "reviewer_label"}
 
 SET_SLOTS: dict[str, tuple[str, str]] = {
