@@ -498,8 +498,10 @@ def check_reach(check: Check, targets: list[tuple[URIRef, Node]], cache: dict | 
     for parameter, value in shape.parameters:
         if parameter == SH["class"]:
             uses = _deepest(uses, {str(RDF.type): value_steps})  # ?v a ?class: its subject is the value
-        elif parameter in (SH.lessThan, SH.lessThanOrEquals):
+        elif parameter in (SH.lessThan, SH.lessThanOrEquals, SH.equals, SH.disjoint):
             uses = _deepest(uses, {str(value): 0})  # ?this other ?_other
+        elif parameter == SH.closed:
+            return None  # every predicate of the focus node counts
     if check.constraint is None:
         return Reach(frozenset(uses.items()), frozenset(walks))
     select = check.constraint.select

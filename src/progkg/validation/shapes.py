@@ -43,6 +43,14 @@ VALUE_PARAMETERS = {
     SH.lessThan: SH.LessThanConstraintComponent,
     SH.lessThanOrEquals: SH.LessThanOrEqualsConstraintComponent,
 }
+#: Constraints comparing the value nodes with a constant or another property, or listing the
+#: properties a node may have: each compiled to queries of their own.
+RELATION_PARAMETERS = {
+    SH.hasValue: SH.HasValueConstraintComponent,
+    SH.equals: SH.EqualsConstraintComponent,
+    SH.disjoint: SH.DisjointConstraintComponent,
+}
+NODE_ONLY_PARAMETERS = {SH.closed: SH.ClosedConstraintComponent}
 PROPERTY_ONLY_PARAMETERS = {
     SH.minCount: SH.MinCountConstraintComponent,
     SH.maxCount: SH.MaxCountConstraintComponent,
@@ -68,6 +76,7 @@ DESCRIPTIVE = {
     SH.path,
     SH.sparql,
     SH.flags,  # read together with sh:pattern
+    SH.ignoredProperties,  # read together with sh:closed
     SH.prefixes,  # read with each sh:sparql constraint
     SH.declare,
 }
@@ -301,10 +310,17 @@ def read_model(graph: Graph, display: str = "shapes") -> ShapesModel:
         for predicate, value in graph.predicate_objects(node):
             if predicate in DESCRIPTIVE or predicate == OWL.imports:
                 continue
+            if predicate == SH.select and (None, SH.sparql, node) in graph:
+                continue  # the shape is also a SPARQL constraint (its own sh:sparql): read above
             if predicate == SH["or"] and not _datatype_alternatives(graph, value):
                 shape.unsupported.append(f"shape {_short(graph, node)} uses sh:or of shapes")
                 continue
-            if predicate in VALUE_PARAMETERS or (shape.is_property and predicate in PROPERTY_ONLY_PARAMETERS):
+            if (
+                predicate in VALUE_PARAMETERS
+                or predicate in RELATION_PARAMETERS
+                or (shape.is_property and predicate in PROPERTY_ONLY_PARAMETERS)
+                or (not shape.is_property and predicate in NODE_ONLY_PARAMETERS)
+            ):
                 shape.parameters.append((predicate, value))
                 continue
             if str(predicate).startswith(str(SH)):

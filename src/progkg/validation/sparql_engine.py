@@ -37,7 +37,14 @@ from rdflib.term import Node
 from progkg.errors import ProgkgError
 from progkg.validation.prebinding import projects_this
 from progkg.validation.report import PathExpr, ValidationResult, path_to_sparql
-from progkg.validation.shapes import PROPERTY_ONLY_PARAMETERS, VALUE_PARAMETERS, Shape, ShapesModel
+from progkg.validation.shapes import (
+    NODE_ONLY_PARAMETERS,
+    PROPERTY_ONLY_PARAMETERS,
+    RELATION_PARAMETERS,
+    VALUE_PARAMETERS,
+    Shape,
+    ShapesModel,
+)
 from progkg.validation.terms import to_oxigraph, to_rdflib
 
 Progress = Callable[[int, int, str], None]
@@ -101,6 +108,7 @@ class Check:
     name: str
     has_value: bool
     constraint: object | None = None  # the SparqlConstraint, for sh:sparql checks
+    path_var: str | None = None  # sh:closed: the result path is this variable (the predicate)
 
     def reports_value(self, component: URIRef) -> bool:
         """Count constraints report no value (SHACL), value constraints the failing value."""
@@ -239,6 +247,68 @@ class Compiler:
             return f"?this <{value}> ?_other .", f"!COALESCE(?v {op} ?_other, false)"
         raise ProgkgError(f"shape {shape.node}: {parameter} is not compiled by the sparql engine")
 
+    def values_of(self, shape: Shape, var: str) -> str:
+        """A pattern binding ``var`` to each value node of ``shape`` for the bound ``?this``."""
+        if shape.is_property:
+            return f"?this {path_to_sparql(shape.path)} {var} ."
+        return f"BIND (?this AS {var})"
+
+    def relation_checks(
+        self,
+        shape: Shape,
+        targets: list[tuple[URIRef, Node]],
+        parameter: URIRef,
+        value: Node,
+        component: URIRef,
+        label: str,
+    ) -> list[Check]:
+        """sh:hasValue, sh:equals, sh:disjoint and sh:closed (SHACL 4.5, 4.8.1, 4.8.2).
+
+        Each walks the focus nodes (these shapes are not in the project's shapes file, where
+        speed matters); terms are compared with sameTerm, as SHACL compares RDF terms.
+        """
+        focus = self.focus(targets)
+        if parameter == SH.hasValue:
+            query = (
+                f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ "
+                f"{self.values_of(shape, '?_hv')} FILTER (sameTerm(?_hv, {sparql_term(value)})) }} }}"
+            )
+            return [Check(shape, (component,), query, label, has_value=False)]
+        if parameter == SH.disjoint:
+            query = (
+                f"SELECT DISTINCT ?this ?v WHERE {{ {focus} {self.values_of(shape, '?v')} "
+                f"?this <{value}> ?_o . FILTER (sameTerm(?_o, ?v)) }}"
+            )
+            return [Check(shape, (component,), query, label, has_value=True)]
+        if parameter == SH.equals:
+            missing = (
+                f"SELECT DISTINCT ?this ?v WHERE {{ {focus} {self.values_of(shape, '?v')} "
+                f"FILTER NOT EXISTS {{ ?this <{value}> ?_o . FILTER (sameTerm(?_o, ?v)) }} }}"
+            )
+            extra = (
+                f"SELECT DISTINCT ?this ?v WHERE {{ {focus} ?this <{value}> ?v . "
+                f"FILTER NOT EXISTS {{ {self.values_of(shape, '?_w')} FILTER (sameTerm(?_w, ?v)) }} }}"
+            )
+            return [
+                Check(shape, (component,), missing, label, has_value=True),
+                Check(shape, (component,), extra, label + " (other)", has_value=True),
+            ]
+        if parameter == SH.closed:
+            if not (isinstance(value, Literal) and value.datatype == XSD.boolean and str(value) == "true"):
+                return []
+            graph = self.model.graph
+            allowed = {
+                other.path
+                for node in shape.properties
+                if (other := self.model.shapes.get(node)) is not None and isinstance(other.path, URIRef)
+            }
+            for listed in graph.objects(shape.node, SH.ignoredProperties):
+                allowed |= {item for item in graph.items(listed) if isinstance(item, URIRef)}
+            keep = f"FILTER (?_p NOT IN ({', '.join(f'<{p}>' for p in sorted(allowed))})) " if allowed else ""
+            query = f"SELECT DISTINCT ?this ?_p ?v WHERE {{ {focus} ?this ?_p ?v . {keep}}}"
+            return [Check(shape, (component,), query, label, has_value=True, path_var="_p")]
+        raise ProgkgError(f"shape {shape.node}: {parameter} is not compiled by the sparql engine")
+
     def compile(self) -> list[Check]:
         """The checks of every active shape, in a fixed order.
 
@@ -269,9 +339,16 @@ class Compiler:
             keep_focus = "" if implied else f" FILTER ({self.is_focus(targets)})"
             merged: list[tuple[URIRef, str]] = []
             for parameter, value in shape.parameters:
-                component = VALUE_PARAMETERS.get(parameter) or PROPERTY_ONLY_PARAMETERS[parameter]
+                component = (
+                    VALUE_PARAMETERS.get(parameter)
+                    or RELATION_PARAMETERS.get(parameter)
+                    or NODE_ONLY_PARAMETERS.get(parameter)
+                    or PROPERTY_ONLY_PARAMETERS[parameter]
+                )
                 label = f"{name} {parameter.split('#')[-1]}"
-                if parameter == SH.minCount:
+                if parameter in RELATION_PARAMETERS or parameter in NODE_ONLY_PARAMETERS:
+                    checks.extend(self.relation_checks(shape, targets, parameter, value, component, label))
+                elif parameter == SH.minCount:
                     n = int(value)
                     if n <= 0:
                         continue
@@ -506,7 +583,7 @@ def run_check(store: ox.Store, check: Check, data_graphs: list | None = None) ->
                         severity=shape.severity,
                         source_shape=shape.node,
                         component=component,
-                        path=shape.path,
+                        path=to_rdflib(row[check.path_var]) if check.path_var else shape.path,
                         value=value if check.reports_value(component) else None,
                         messages=shape.messages,
                     )
