@@ -16,6 +16,7 @@ import pyoxigraph as ox
 import pytest
 
 from progkg import paths
+from progkg.build import derive
 from progkg.queries import load_query, run_query
 
 RES = paths.resources(Path(__file__).resolve().parents[1])
@@ -36,6 +37,7 @@ ex:g {{
 def declared_hours_gaps(declared: int) -> list[tuple]:
     store = ox.Store()
     store.extend(ox.parse(TRIG.format(declared=declared).encode(), format=ox.RdfFormat.TRIG))
+    store.extend(derive(store))
     rows = run_query(load_query(RES, "data-gaps"), store=store).values()
     return [r for r in rows if r[0] == "declared hours differ from the sum of the courses"]
 

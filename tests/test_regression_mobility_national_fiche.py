@@ -15,6 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 from progkg import paths
+from progkg.build import derive
 from progkg.queries import load_query, run_query
 
 RES = paths.resources(Path(__file__).resolve().parents[1])
@@ -27,6 +28,8 @@ TRIG = """
 ex:rome {
   ex:K1802 a pk:RomeCode ; skos:notation "K1802" ; skos:prefLabel "Développement local"@fr ;
       pk:mobilityTo ex:K1404 , ex:M1402 .
+  ex:move1 a pk:Mobility ; pk:mobilitySource ex:K1802 ; pk:mobilityTarget ex:K1404 ; pk:order 1 .
+  ex:move2 a pk:Mobility ; pk:mobilitySource ex:K1802 ; pk:mobilityTarget ex:M1402 ; pk:order 2 .
   ex:K1404 a pk:RomeCode ; skos:notation "K1404" ; skos:prefLabel "Politiques publiques"@fr .
   ex:M1402 a pk:RomeCode ; skos:notation "M1402" ; skos:prefLabel "Conseil en organisation"@fr .
 }
@@ -50,13 +53,14 @@ ex:brochures {
 def store() -> ox.Store:
     s = ox.Store()
     s.extend(ox.parse(TRIG.encode(), format=ox.RdfFormat.TRIG))
+    s.extend(derive(s))  # the search index the build derives
     return s
 
 
 def moves(store: ox.Store) -> dict[str, set[str]]:
     rows = run_query(load_query(RES, "mobility-from-rome"), {"rome": "K1802"}, store=store).values()
     out: dict[str, set[str]] = {}
-    for _code, target, _label, programme in rows:
+    for _code, target, _label, programme, *_new_columns in rows:
         out.setdefault(target, set())
         if programme:
             out[target].add(programme)

@@ -24,7 +24,13 @@ def test_programmes_follow_the_national_fiche(tmp_path: Path) -> None:
     import_onisep(FIXTURE, out, lambda _m: None, res)
 
     rows = run_query(load_query(res, "programmes"), {}, build_dir=out).rows
-    certs = {(r[0].value, r[2].value) for r in rows}
+    # One row per programme, its certifications together in one cell, in code order.
+    certs = {(r[0].value, c) for r in rows for c in r[2].value.split(", ")}
+    assert len({r[0].value for r in rows}) == len(rows)
+    lille_cell = [
+        r[2].value for r in rows if r[0].value.startswith("Master Science politique (Université Lille 2)")
+    ]
+    assert lille_cell == ["RNCP24759, RNCP38175"]
     paris1 = "Master mention Science politique (Université Paris 1 Panthéon-Sorbonne)"
     assert (paris1, "RNCP38175") in certs
     lille2 = [c for p, c in certs if p.startswith("Master Science politique (Université Lille 2)")]

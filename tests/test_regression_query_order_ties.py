@@ -16,6 +16,7 @@ import pyoxigraph as ox
 import pytest
 
 from progkg import paths
+from progkg.build import derive
 from progkg.queries import load_query, run_query
 
 RES = paths.resources(Path(__file__).resolve().parents[1])
@@ -44,6 +45,7 @@ def store_with(ects: tuple[int, int, int]) -> ox.Store:
     store = ox.Store()
     text = TRIG.format(e1=ects[0], e2=ects[1], e3=ects[2])
     store.extend(ox.parse(text.encode(), format=ox.RdfFormat.TRIG))
+    store.extend(derive(store))  # the search index the build derives
     return store
 
 

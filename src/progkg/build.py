@@ -59,6 +59,8 @@ class BuildReport:
     """What a build produced: triples per named graph, and where."""
 
     triples_per_graph: dict[str, int] = field(default_factory=dict)
+    #: Triples of the derived graphs (``graph/derived/…``), in the store but not in the dump.
+    derived_triples: int = 0
     store: Path | None = None
     dump: Path | None = None
 
@@ -172,6 +174,12 @@ def build(
                 curated, consistency.rome_codes_in_store(store, str(GRAPH) + "rome")
             )
             report.triples_per_graph.update(_count_per_graph(store))
+            # Derived data (search keys, similarity features) go into the published store only:
+            # not into the dump, which is what the export publishes and validation reads.
+            derived = derive(store)
+            loader.extend(derived)
+            report.derived_triples = len(derived)
+            progress(f"  derived search index and similarity features: {len(derived)} triples")
             dump = build_dir / st.DUMP_FILE
             with st.atomic_output(dump) as tmp:
                 _write_sorted_dump(store, tmp)
@@ -192,6 +200,16 @@ def build(
         report.store = st.store_path(build_dir)
         report.dump = dump
         return report
+
+
+def derive(store: ox.Store) -> list[ox.Quad]:
+    """What the build computes from the graph for fast answers: the search index that
+    parameters are resolved against (:mod:`progkg.search`) and the features
+    ``similar-parcours`` compares (:mod:`progkg.similarity`)."""
+    from progkg.search import index_quads
+    from progkg.similarity import feature_quads
+
+    return index_quads(store) + feature_quads(store)
 
 
 class _DiskLoader(threading.Thread):

@@ -78,6 +78,21 @@ class QueryParam:
     code: bool = False
     #: For a code parameter, the prefix a bare number gets (``(code RNCP)``: "24759" → "RNCP24759").
     code_prefix: str | None = None
+    #: What the parameter names (``# param: parcours (parcours) — …``): one of
+    #: :data:`progkg.search.KINDS`. The runner resolves the text to the IRIs of the things it
+    #: names and binds those; the query never compares strings.
+    kind: str | None = None
+    #: A yes/no switch (``(optional, boolean)``), bound as ``xsd:boolean``.
+    boolean: bool = False
+
+    @property
+    def type_name(self) -> str:
+        """What ``--list`` and ``--help`` show of the parameter's type."""
+        if self.kind:
+            return self.kind
+        if self.boolean:
+            return "yes/no"
+        return "code" if self.code else "text"
 
     @property
     def variable(self) -> str:
@@ -119,6 +134,8 @@ class QueryResult:
     columns: list[str]
     rows: list[Row] = field(default_factory=list)
     boolean: bool | None = None
+    #: What each typed parameter was resolved to (:class:`progkg.search.Resolution`).
+    resolutions: list = field(default_factory=list)
 
     def values(self) -> list[tuple[str | None, ...]]:
         """The rows as plain strings (IRIs and lexical forms), handy for tests and scripts."""
@@ -133,12 +150,13 @@ _HEADER_LINE = re.compile(r"^#\s*([A-Za-z][\w-]*)\s*:\s?(.*)$")
 _PARAM = re.compile(
     r"^(?P<name>[A-Za-z][A-Za-z0-9_]*)\s*(?:\((?P<flags>[^()]*)\))?\s*(?:(?:—|–|-{1,2}|:)\s*(?P<rest>.*))?$"
 )
-_FLAG = re.compile(r"^(?:optional|code(?:\s+[A-Z]+)?)$")
+_KIND_NAMES = ("parcours", "programme", "institution", "certification", "rome", "job", "sector", "any")
+_FLAG = re.compile(r"^(?:optional|boolean|code(?:\s+[A-Z]+)?|" + "|".join(_KIND_NAMES) + r")$")
 _EXAMPLE = re.compile(r"\(example:\s*(?P<example>.*)\)\s*$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
-def parse_query_text(text: str, name: str, path: Path | None = None) -> SavedQuery:
+def parse_query_text(text: str, name: str, path: Path | None = None, *, check: bool = True) -> SavedQuery:
     """Read the header of a saved query and check it against the query body.
 
     Raises :class:`ProgkgError` naming the file and line of a malformed header, a parameter
@@ -199,8 +217,9 @@ def parse_query_text(text: str, name: str, path: Path | None = None) -> SavedQue
         kind=kind,
         path=path,
     )
-    _check_params_used(query)
-    query_form(text, shown)  # refuses updates and syntax errors now, not at run time
+    if check:
+        _check_params_used(query)
+        query_form(text, shown)  # refuses updates and syntax errors now, not at run time
     return query
 
 
@@ -228,17 +247,23 @@ def _parse_param(value: str, shown: str, line: int) -> QueryParam:
             raise ProgkgError(
                 located(
                     shown,
-                    f"unknown parameter flag {flag!r}: write (optional), (code) or (code PREFIX), "
-                    "e.g. '# param: rncp (code RNCP) — …'",
+                    f"unknown parameter flag {flag!r}: write what the parameter names "
+                    f"({', '.join(_KIND_NAMES)}), (optional), (boolean), (code) or (code PREFIX), "
+                    "e.g. '# param: parcours (parcours) — …'",
                     line,
                 )
             )
     code = next((f for f in flags if f.startswith("code")), None)
+    kinds = [f for f in flags if f in _KIND_NAMES]
+    if len(kinds) + (code is not None) + ("boolean" in flags) > 1:
+        raise ProgkgError(located(shown, f"parameter {value!r} is given more than one type", line))
     param = QueryParam(
         match.group("name"),
         optional="optional" in flags,
         code=code is not None,
         code_prefix=(code.split()[1] if code and len(code.split()) > 1 else None),
+        kind=kinds[0] if kinds else None,
+        boolean="boolean" in flags,
     )
     return _with_more_text(param, match.group("rest") or "")
 
@@ -276,7 +301,7 @@ def load_query(res: Resources, name_or_path: str | Path) -> SavedQuery:
     return dataclasses.replace(_read_query_file(path, text_name), saved=True)
 
 
-def _read_query_file(path: Path, name: str) -> SavedQuery:
+def _read_query_file(path: Path, name: str, *, check: bool = True) -> SavedQuery:
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -286,15 +311,19 @@ def _read_query_file(path: Path, name: str) -> SavedQuery:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise ProgkgError(located(path, "not valid UTF-8; save the file as UTF-8", line)) from None
-    return parse_query_text(text, name, path)
+    return parse_query_text(text, name, path, check=check)
 
 
-def list_queries(res: Resources) -> list[SavedQuery]:
-    """Every saved query of ``res.queries``, by name."""
+def list_queries(res: Resources, *, check: bool = False) -> list[SavedQuery]:
+    """Every saved query of ``res.queries``, by name.
+
+    Only the headers are read unless ``check``: listing must be instant, and each query is
+    checked anyway when it is run (tests check them all).
+    """
     if not res.queries.is_dir():
         return []
     paths = sorted(res.queries.glob("*.rq"), key=lambda p: p.stem)
-    return [dataclasses.replace(_read_query_file(path, path.stem), saved=True) for path in paths]
+    return [dataclasses.replace(_read_query_file(path, path.stem, check=check), saved=True) for path in paths]
 
 
 ###########################################################################################
@@ -426,8 +455,29 @@ def _parse_form(text: str) -> tuple[str | None, str | None, bool]:
     return name.removesuffix("Query").upper(), None, False
 
 
+@lru_cache(maxsize=256)
+def _oxigraph_form(text: str) -> str | None:
+    """The form of ``text`` as Oxigraph's parser reads it, or None when it does not parse as a
+    query. Fast (no rdflib import): parsing is done by an empty in-memory store, and nothing is
+    evaluated since solutions are only computed when iterated."""
+    try:
+        answer = ox.Store().query(text)
+    except SyntaxError:
+        return None
+    except Exception:  # noqa: BLE001 — let the full check say what is wrong
+        return None
+    if isinstance(answer, ox.QueryBoolean):
+        return "ASK"
+    if isinstance(answer, ox.QueryTriples):
+        return "CONSTRUCT"
+    return "SELECT"
+
+
 def query_form(text: str, shown: str = "query") -> str:
     """``SELECT`` or ``ASK``; refuses updates, CONSTRUCT/DESCRIBE and invalid SPARQL."""
+    quick = _oxigraph_form(text)
+    if quick in ("SELECT", "ASK"):
+        return quick
     form, error, is_update = _parse_form(text)
     if is_update:
         raise ProgkgError(
@@ -500,26 +550,51 @@ def code_variants(value: str, prefix: str | None = None) -> list[str]:
     return list(dict.fromkeys(variants))
 
 
-def _values_block(p: QueryParam | None, var: str, value: str) -> str:
-    texts = code_variants(value, p.code_prefix) if p is not None and p.code else [value]
-    return f" VALUES ?{var} {{ {' '.join(literal_text(t) for t in texts)} }}"
+_YES = {"yes", "y", "true", "1", "oui", "o", "on"}
+_NO = {"no", "n", "false", "0", "non", "off"}
 
 
-def bind(query: SavedQuery, params: dict[str, str]) -> str:
+def boolean_value(query: SavedQuery, name: str, value: str) -> bool:
+    """A yes/no parameter's value, or a clear error."""
+    folded = value.strip().lower()
+    if folded in _YES:
+        return True
+    if folded in _NO:
+        return False
+    raise ProgkgError(f"{query.display}: parameter {name!r} is yes or no, not {value!r}")
+
+
+def _values_block(
+    query: SavedQuery, p: QueryParam | None, var: str, value: str, iris: list[str] | None
+) -> str:
+    if iris is not None:
+        terms = [str(ox.NamedNode(iri)) for iri in iris]
+    elif p is not None and p.boolean:
+        terms = ["true" if boolean_value(query, p.name, value) else "false"]
+    else:
+        texts = code_variants(value, p.code_prefix) if p is not None and p.code else [value]
+        terms = [literal_text(t) for t in texts]
+    return f" VALUES ?{var} {{ {' '.join(terms)} }}"
+
+
+def bind(query: SavedQuery, params: dict[str, str], resolved: dict[str, list[str]] | None = None) -> str:
     """The query text with each parameter bound by a VALUES block in the groups that use it.
 
-    A code parameter (``(code)`` in the header) is bound to each of its
-    :func:`code_variants`, so that the query matches it as a constant.
-    Raises :class:`ProgkgError` for an unknown, missing or empty parameter.
+    A typed parameter is bound to the IRIs ``resolved`` gives for it (see
+    :func:`resolve_params`); a code parameter (``(code)`` in the header) to each of its
+    :func:`code_variants`; a yes/no one to ``true`` or ``false``; any other to its text as one
+    literal. Raises :class:`ProgkgError` for an unknown, missing or empty parameter.
     """
     values = check_params(query, params)
     if not values:
         return query.text
+    resolved = resolved or {}
     groups = _groups_mentioning(query.text, {"_" + name for name in values}, query.display)
     inserts: list[tuple[int, str]] = []
     for group in groups:
         blocks = "".join(
-            _values_block(query.param(var[1:]), var, values[var[1:]]) for var in sorted(group.mentions)
+            _values_block(query, query.param(var[1:]), var, values[var[1:]], resolved.get(var[1:]))
+            for var in sorted(group.mentions)
         )
         if blocks:
             inserts.append((group.insert_at, blocks + "\n"))
@@ -542,38 +617,97 @@ def run_query(
     store: ox.Store | None = None,
     endpoint: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    cap: int | None = None,
 ) -> QueryResult:
     """Run ``query`` with ``params`` on the embedded store (default) or a remote ``endpoint``.
 
     ``store`` is an open pyoxigraph store to use instead of ``build_dir``'s; ``timeout``
-    bounds a remote call (seconds). Raises :class:`ProgkgError` (exit 2) for bad
-    parameters, a refused update, a missing build, or an endpoint that fails.
+    bounds a remote call (seconds). Typed parameters are first resolved to the things they
+    name (:func:`resolve_params`), against the same store or endpoint; ``cap`` bounds how many
+    matches one parameter binds. Raises :class:`ProgkgError` (exit 2) for bad parameters, a
+    parameter that names nothing, a refused update, a missing build, or an endpoint that fails.
     """
+    values = check_params(query, dict(params or {}))
     form = query_form(query.text, query.display)
-    text = bind(query, dict(params or {}))
-    if endpoint:
-        from progkg.remote import run_remote
-
-        return run_remote(endpoint, text, form, timeout=timeout, columns=query.columns)
-    if store is None:
+    if not endpoint and store is None:
         from progkg import paths
         from progkg import store as st
 
         store = st.open_store(build_dir or paths.build_dir())
+    select = remote_select(endpoint, timeout) if endpoint else store_select(store)
+    resolutions = resolve_params(query, values, select, cap=cap)
+    text = bind(query, values, {r.param: [m.iri for m in r.matches] for r in resolutions})
+    if endpoint:
+        from progkg.remote import run_remote
+
+        result = run_remote(endpoint, text, form, timeout=timeout, columns=query.columns)
+    else:
+        result = _run_local(store, text, query.display)
+    result.resolutions = resolutions
+    return result
+
+
+def _run_local(store: ox.Store, text: str, shown: str) -> QueryResult:
     try:
         answer = store.query(text, use_default_graph_as_union=True)
     except SyntaxError as exc:
-        raise ProgkgError(f"{query.display}: {exc}") from None
+        raise ProgkgError(f"{shown}: {exc}") from None
     except OSError as exc:
-        raise ProgkgError(f"{query.display}: the store failed: {exc}") from None
+        raise ProgkgError(f"{shown}: the store failed: {exc}") from None
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult(columns=[], boolean=bool(answer))
     columns = [v.value for v in answer.variables]
     try:
         rows = [tuple(solution[name] for name in columns) for solution in answer]
     except (OSError, RuntimeError) as exc:
-        raise ProgkgError(f"{query.display}: the query failed: {exc}") from None
+        raise ProgkgError(f"{shown}: the query failed: {exc}") from None
     return QueryResult(columns=columns, rows=rows)
+
+
+def store_select(store: ox.Store):  # noqa: ANN201 — a search.Select
+    """A :data:`progkg.search.Select` on the embedded store (union of the named graphs)."""
+
+    def select(text: str) -> list[dict]:
+        answer = store.query(text, use_default_graph_as_union=True)
+        names = [v.value for v in answer.variables]
+        return [{name: solution[name] for name in names} for solution in answer]
+
+    return select
+
+
+def remote_select(endpoint: str, timeout: float):  # noqa: ANN201 — a search.Select
+    """A :data:`progkg.search.Select` on a remote SPARQL endpoint."""
+    from progkg.remote import ask_endpoint, check_url
+
+    check_url(endpoint)
+
+    def select(text: str) -> list[dict]:
+        result = ask_endpoint(endpoint, text, "SELECT", timeout)
+        return [dict(zip(result.columns, row, strict=True)) for row in result.rows]
+
+    return select
+
+
+def resolve_params(query: SavedQuery, values: dict[str, str], select, *, cap: int | None = None) -> list:
+    """Each typed parameter of ``query`` given in ``values``, resolved to what it names.
+
+    A parameter that names nothing raises :class:`ProgkgError` with close suggestions; when
+    nothing at all can be found because the store or endpoint holds no search index (built by
+    an older progkg, or loaded from the export), the message says so.
+    """
+    from progkg import search
+
+    out = []
+    for p in query.params:
+        if not p.kind or p.name not in values:
+            continue
+        try:
+            out.append(search.resolve(p.name, p.kind, values[p.name], select, cap=cap or search.DEFAULT_CAP))
+        except ProgkgError:
+            if not search.has_index(select):
+                raise ProgkgError(search.NO_INDEX) from None
+            raise
+    return out
 
 
 def result_from_solutions(answer: ox.QuerySolutions | ox.QueryBoolean) -> QueryResult:

@@ -160,13 +160,14 @@ def run_remote(
 ) -> QueryResult:
     """Run a bound, read-only query on ``url`` and parse its SPARQL JSON answer."""
     check_url(url)
-    result = _ask_endpoint(url, text, form, timeout)
+    result = ask_endpoint(url, text, form, timeout)
     if result.boolean is None and not result.rows:
         _check_union_default_graph(url, timeout)
     return result
 
 
-def _ask_endpoint(url: str, text: str, form: str, timeout: float) -> QueryResult:
+def ask_endpoint(url: str, text: str, form: str, timeout: float) -> QueryResult:
+    """One query sent to ``url``, its answer parsed (no empty-answer check: see run_remote)."""
     try:
         raw, content_type = with_deadline(url, timeout, lambda: _fetch(url, text, form, timeout))
     except ProgkgError:
@@ -197,9 +198,9 @@ def _check_union_default_graph(url: str, timeout: float) -> None:
     Without this check, a server that does not expose the union of its named graphs as the
     default graph would answer every saved query with no rows, silently.
     """
-    in_default = _ask_endpoint(url, "ASK { ?s ?p ?o }", "ASK", timeout).boolean
+    in_default = ask_endpoint(url, "ASK { ?s ?p ?o }", "ASK", timeout).boolean
     if in_default:
         return
-    in_named = _ask_endpoint(url, "ASK { GRAPH ?g { ?s ?p ?o } }", "ASK", timeout).boolean
+    in_named = ask_endpoint(url, "ASK { GRAPH ?g { ?s ?p ?o } }", "ASK", timeout).boolean
     if in_named:
         raise ProgkgError(f"{url}: the data are in named graphs but the default graph is empty; {UNION_HINT}")

@@ -28,7 +28,7 @@ def _list_queries() -> None:
     res = paths.resources()
     rows = []
     for q in list_queries(res):
-        params = ", ".join(f"{p.name}{'?' if p.optional else ''}" for p in q.params) or "—"
+        params = ", ".join(f"{p.name}{'?' if p.optional else ''} ({p.type_name})" for p in q.params) or "—"
         rows.append((q.name, q.kind, params, q.title))
     if not rows:
         click.echo(f"no saved queries in {res.queries}", err=True)
@@ -56,6 +56,13 @@ def _list_queries() -> None:
 @click.option(
     "--list", "list_only", is_flag=True, help="List the saved queries (name, kind, parameters, title)."
 )
+@click.option("--quiet", "-q", is_flag=True, help="Do not say on stderr what each parameter matched.")
+@click.option(
+    "--max-matches",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Most things one parameter may name (default 50).",
+)
 @click.pass_context
 def query(
     ctx: click.Context,
@@ -65,17 +72,33 @@ def query(
     endpoint: str | None,
     timeout: float,
     list_only: bool,
+    quiet: bool,
+    max_matches: int | None,
 ) -> None:
     """Answer a question with a saved SPARQL query (queries/NAME.rq) or a .rq file.
 
     \b
     Examples:
       progkg query --list
-      progkg query jobs-for-parcours --param parcours="European Policies"
-      progkg query rome-for-certification -p rncp=RNCP24759 --format json
+      progkg query jobs-for-parcours -p parcours="politiques européennes"
+      progkg query programmes-for-job -p job="charge de communication"
+      progkg query rome-for-certification -p rncp=24759 --format json
       progkg query programmes --endpoint http://127.0.0.1:7878/query
 
-    Parameters are bound as RDF literals, never pasted into the query. Updates are refused.
+    \b
+    Each parameter names something (--list shows what):
+      parcours, programme, institution, sector, job   by name, in any case, with or
+                                                      without accents, in any gender and
+                                                      number, words in any order
+      certification, rome                             by code (RNCP24759, 24759, k1802)
+                                                      or name
+      any                                             anything (sources-of)
+    An IRI or CURIE (id:rome/K1802) is taken as it is; a programme or parcours also by its
+    RNCP code. What each parameter matched is said on stderr (--quiet silences it). No match:
+    exit 2 with close suggestions. Job titles and sectors match every title holding all the
+    words; the others the best-ranked names only (exact name, then all words, then prefix).
+
+    The matches are bound as IRIs, never pasted into the query. Updates are refused.
     A query of kind "check" (e.g. data-gaps) exits 1 when it finds problems.
     """
     if list_only:
@@ -88,8 +111,18 @@ def query(
     from progkg.queries import format_result, load_query, run_query
 
     saved = load_query(paths.resources(), query)
-    result = run_query(saved, _parse_params(params), endpoint=endpoint, timeout=timeout)
+    result = run_query(saved, _parse_params(params), endpoint=endpoint, timeout=timeout, cap=max_matches)
+    if not quiet:
+        for resolution in result.resolutions:
+            click.echo(resolution.describe(), err=True)
     click.echo(format_result(result, fmt), nl=False)
+    if result.resolutions and not result.rows and result.boolean is None:
+        found = "; ".join(f"{r.param} = {r.matches[0].name or r.matches[0].iri}" for r in result.resolutions)
+        click.echo(
+            f"found {found}, but the graph holds no such facts about {'it' if len(result.resolutions) == 1 else 'them'}"
+            f" ({saved.name} has no rows)",
+            err=True,
+        )
     if saved.kind == "check" and result.rows:
         click.echo(f"{saved.name} is a check: {len(result.rows)} problem(s) found", err=True)
         ctx.exit(EXIT_NO)

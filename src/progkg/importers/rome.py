@@ -24,6 +24,7 @@ from pathlib import Path
 
 from progkg.errors import ProgkgError, located
 from progkg.importers.common import (
+    XSD,
     ImportReport,
     NQuads,
     Progress,
@@ -615,9 +616,17 @@ class RomeWriter:
         self.counts[f"{prop} links"] += 1
 
     def mobility_row(self, row: Row) -> None:
-        self.out.iri(
-            self.code_ref(row, "code_rome"), PK + "mobilityTo", self.code_ref(row, "code_rome_cible")
-        )
+        source, target = self.code_ref(row, "code_rome"), self.code_ref(row, "code_rome_cible")
+        self.out.iri(source, PK + "mobilityTo", target)
+        # The move itself, with its rank in ROME's list (numero_ordre): mobility-from-rome
+        # gives the moves in France Travail's order, which the plain link cannot carry.
+        move = f"{ROME}mobility/{source.removeprefix(ROME)}-{target.removeprefix(ROME)}"
+        self.out.a(move, PK + "Mobility")
+        self.out.iri(move, PK + "mobilitySource", source)
+        self.out.iri(move, PK + "mobilityTarget", target)
+        order = row.code("numero_ordre", NUMBER, "a rank (a number)", required=False)
+        if order:
+            self.out.typed(move, PK + "order", str(int(order)), XSD + "integer")
         self.counts["mobility links"] += 1
 
     def _riasec(self, row: Row, iri: str) -> None:

@@ -1,0 +1,493 @@
+"""Finding what a parameter names: the search index the build derives, and resolution.
+
+Why an index of triples: a saved query used to compare the user's text with every label of
+the graph (``CONTAINS(LCASE(?label), …)``), a scan that took 50–300 ms at a million triples,
+missed "charge" for "Chargé" and could not tell "nothing matched" from "matched, nothing
+known". The build now reduces every label and code of the graph to search keys
+(:mod:`progkg.textkeys`) and stores them as triples in a derived named graph
+(``graph/derived/search``)::
+
+    <parcours/…>  pkx:kind "parcours" ;          # what the node is, for typed parameters
+                  pkx:name "M2 Communication …" ;  # how messages name it
+                  pkx:key  "communication institutionnel politiqu territoir" ;  # a whole label
+                  pkx:word "communication" , "institutionnel" , … ;              # its words
+                  pkx:code "rncp38175" .           # codes it is known by
+
+Resolving a parameter is then a handful of exact lookups of literals, which Oxigraph (and
+any SPARQL store) answers from its indexes in about a millisecond; and because the index is
+triples, ``progkg push`` sends it with the rest and a remote endpoint resolves exactly as the
+embedded store does. Candidates measured for this (docs/queries.md, "Resolution"): SQLite
+FTS5 beside the store would answer embedded lookups as fast but not remote ones.
+
+Ranks, best first: an IRI or CURIE given as is; a code; a label equal to the text (ignoring
+case, accents, gender and number, small words and word order); a label holding every word of
+the text; a label holding the last word as a prefix. A parcours parameter naming a programme
+gets the programme's parcours, and a programme parameter naming a parcours gets its
+programme. Job titles and sectors name families: every title holding all the words
+("chargé de communication" finds "chargés de communication dans les ONG" too); other kinds
+name one thing, so only the best rank is kept.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from progkg import textkeys
+from progkg.errors import ProgkgError
+from progkg.iris import DERIVED, DERIVED_GRAPHS, GRAPH, ID, PK, RDF, RDFS, SCHEMA, SKOS
+
+SEARCH_GRAPH = DERIVED_GRAPHS + "search"
+
+LABEL_PROPERTIES = (
+    RDFS + "label",
+    SKOS + "prefLabel",
+    SCHEMA + "name",
+    SKOS + "altLabel",
+    SCHEMA + "alternateName",
+)
+CODE_PROPERTIES = (SKOS + "notation", PK + "rncpCode", PK + "siret")
+
+#: The most matches bound to one parameter; the message says when there were more.
+DEFAULT_CAP = 50
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a typed parameter names."""
+
+    name: str
+    classes: tuple[str, ...]
+    noun: str
+    #: Job titles and sectors: every title holding all the words, not only the best rank.
+    family: bool = False
+
+
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind("parcours", (PK + "Parcours",), "parcours"),
+        Kind("programme", (PK + "Programme",), "programme"),
+        Kind("institution", (PK + "Organisation", SCHEMA + "CollegeOrUniversity"), "institution"),
+        Kind("certification", (PK + "Certification",), "certification (RNCP/RS fiche)"),
+        Kind("rome", (PK + "RomeCode",), "ROME code"),
+        Kind("job", (PK + "JobTitle", PK + "RomeAppellation", PK + "OnisepJob"), "job title", family=True),
+        Kind("sector", (PK + "Sector",), "sector", family=True),
+        Kind("any", (), "thing"),
+    )
+}
+
+# Ranks of a match, best first.
+RANK_IRI, RANK_CODE, RANK_EXACT, RANK_WORDS, RANK_PREFIX, RANK_RELATED = range(6)
+RANK_NAMES = {
+    RANK_IRI: "IRI",
+    RANK_CODE: "code",
+    RANK_EXACT: "label",
+    RANK_WORDS: "all words",
+    RANK_PREFIX: "prefix",
+    RANK_RELATED: "through",
+}
+
+###########################################################################################
+# The index, built from the graph
+###########################################################################################
+
+_NAME_ORDER = {p: i for i, p in enumerate(LABEL_PROPERTIES)}
+
+
+def _name_rank(predicate: str, literal: ox.Literal) -> tuple[int, int, str]:
+    lang = literal.language or ""
+    lang_rank = 0 if lang.startswith("fr") else (1 if not lang else 2)
+    return (lang_rank, _NAME_ORDER.get(predicate, 9), literal.value)
+
+
+def index_quads(store: ox.Store) -> list[ox.Quad]:
+    """The search index of every labelled or coded node of ``store``, as sorted quads.
+
+    Deterministic: the same graph gives the same quads in the same order.
+    """
+    graph = ox.NamedNode(SEARCH_GRAPH)
+    labels: dict[str, set[tuple[str, ox.Literal]]] = defaultdict(set)
+    for prop in LABEL_PROPERTIES:
+        for quad in store.quads_for_pattern(None, ox.NamedNode(prop), None):
+            if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal):
+                labels[quad.subject.value].add((prop, quad.object))
+    codes: dict[str, set[str]] = defaultdict(set)
+    for prop in CODE_PROPERTIES:
+        for quad in store.quads_for_pattern(None, ox.NamedNode(prop), None):
+            if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal):
+                key = textkeys.code_key(quad.object.value)
+                if key:
+                    codes[quad.subject.value].add(key)
+    kinds: dict[str, set[str]] = defaultdict(set)
+    for kind in KINDS.values():
+        for cls in kind.classes:
+            for quad in store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(cls)):
+                if isinstance(quad.subject, ox.NamedNode):
+                    kinds[quad.subject.value].add(kind.name)
+    # A programme or parcours is also known by the codes of the certifications it carries:
+    # its own, its mention's national fiche, its programme's.
+    for holder, cert in _certifications_carried(store, kinds):
+        codes[holder] |= codes.get(cert, set())
+
+    out: set[tuple[str, str, ox.Literal]] = set()
+    for node in set(labels) | set(codes) | set(kinds):
+        node_labels = labels.get(node, set())
+        for kind in kinds.get(node, ()):
+            out.add((node, "kind", ox.Literal(kind)))
+        if node_labels:
+            best = min(node_labels, key=lambda pl: _name_rank(pl[0], pl[1]))
+            out.add((node, "name", ox.Literal(" ".join(best[1].value.split()))))
+        for _, literal in node_labels:
+            keys = textkeys.word_keys(literal.value)
+            if keys:
+                out.add((node, "key", ox.Literal(" ".join(sorted(set(keys))))))
+            for key in keys:
+                out.add((node, "word", ox.Literal(key)))
+        for code in codes.get(node, ()):
+            out.add((node, "code", ox.Literal(code)))
+    return [
+        ox.Quad(ox.NamedNode(s), ox.NamedNode(DERIVED + p), o, graph)
+        for s, p, o in sorted(out, key=lambda t: (t[0], t[1], t[2].value))
+    ]
+
+
+def _certifications_carried(store: ox.Store, kinds: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """(programme or parcours, certification) pairs: directly, through the mention, the programme."""
+
+    def pairs(predicate: str) -> list[tuple[str, str]]:
+        return [
+            (q.subject.value, q.object.value)
+            for q in store.quads_for_pattern(None, ox.NamedNode(PK + predicate), None)
+            if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode)
+        ]
+
+    direct = pairs("certification")
+    national = defaultdict(set)
+    for mention, cert in pairs("nationalCertification"):
+        national[mention].add(cert)
+    carried: set[tuple[str, str]] = set(direct)
+    for holder, mention in pairs("mention"):
+        carried |= {(holder, cert) for cert in national.get(mention, ())}
+    programme_of: dict[str, set[str]] = defaultdict(set)
+    for parcours, programme in pairs("partOf"):
+        programme_of[parcours].add(programme)
+    for programme, parcours in pairs("hasParcours"):
+        programme_of[parcours].add(programme)
+    by_holder: dict[str, set[str]] = defaultdict(set)
+    for holder, cert in carried:
+        by_holder[holder].add(cert)
+    for parcours, programmes in programme_of.items():
+        if "parcours" not in kinds.get(parcours, ()):
+            continue
+        for programme in programmes:
+            carried |= {(parcours, cert) for cert in by_holder.get(programme, ())}
+    return sorted(carried)
+
+
+###########################################################################################
+# Resolution
+###########################################################################################
+
+#: Runs a SELECT query and gives its solutions as dicts of terms (embedded store or endpoint).
+Select = Callable[[str], list[dict[str, ox.NamedNode | ox.Literal | ox.BlankNode | None]]]
+
+
+@dataclass(frozen=True)
+class Match:
+    iri: str
+    name: str
+    rank: int
+    via: str = ""
+
+
+@dataclass
+class Resolution:
+    """What one parameter's text was resolved to."""
+
+    param: str
+    kind: str
+    text: str
+    matches: list[Match] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def capped(self) -> bool:
+        return self.total > len(self.matches)
+
+    def describe(self, shown: int = 5) -> str:
+        """One line for stderr: "parcours: 2 matches — A; B"."""
+        count = len(self.matches)
+        names = "; ".join(m.name or m.iri for m in self.matches[:shown])
+        more = f"; … {count - shown} more" if count > shown else ""
+        head = f"{self.param}: {count} match{'es' if count != 1 else ''}"
+        if self.capped:
+            head = (
+                f"{self.param}: {self.total} matches, the first {count} kept (by rank, then name); "
+                "give more words to narrow it"
+            )
+        how = {m.rank for m in self.matches}
+        if how == {RANK_RELATED} and self.matches:
+            head += f" ({self.matches[0].via})"
+        elif how == {RANK_CODE}:
+            head += " (by code)"
+        elif how == {RANK_PREFIX}:
+            head += " (by word prefix)"
+        return f"{head} — {names}{more}"
+
+
+_PREFIXES = {
+    "id": ID,
+    "pkid": ID,
+    "pk": PK,
+    "pkg": GRAPH,
+    "rdfs": RDFS,
+    "skos": SKOS,
+    "schema": SCHEMA,
+    "esco": "http://data.europa.eu/esco/",
+}
+
+
+def as_iri(text: str) -> str | None:
+    """The IRI ``text`` spells out (``<…>``, ``http(s)://…``, ``urn:…`` or a CURIE such as
+    ``id:rome/K1802``), or None when it is a name to look up."""
+    value = text.strip()
+    iri = None
+    if value.startswith("<") and value.endswith(">"):
+        iri = value[1:-1].strip()
+    elif value.startswith(("http://", "https://", "urn:")) and not any(c.isspace() for c in value):
+        iri = value
+    else:
+        prefix, sep, local = value.partition(":")
+        if sep and prefix in _PREFIXES and local and not any(c.isspace() for c in local):
+            iri = _PREFIXES[prefix] + local
+    if iri is None:
+        return None
+    try:
+        return ox.NamedNode(iri).value  # refuses what is not an IRI (spaces, <, >, quotes…)
+    except ValueError:
+        shown = iri if len(iri) <= 80 else iri[:79] + "…"
+        raise ProgkgError(f"{shown!r} is not a valid IRI") from None
+
+
+NO_INDEX = (
+    "the graph queried holds no search index (graph/derived/search), so no parameter can be resolved: "
+    "run `progkg build` again (an older build), or load the endpoint with `progkg push` (not from the export)"
+)
+
+
+def has_index(select: Select) -> bool:
+    """Whether the store or endpoint behind ``select`` holds the derived search index."""
+    return bool(select(_HEAD + "SELECT ?n WHERE { ?n pkx:name ?name } LIMIT 1"))
+
+
+def _lit(text: str) -> str:
+    return str(ox.Literal(text))
+
+
+def _kind_pattern(kind: Kind, var: str = "?n") -> str:
+    return f'{var} pkx:kind "{kind.name}" .' if kind.classes else ""
+
+
+_HEAD = f"PREFIX pkx: <{DERIVED}>\n"
+
+
+def _matches(rows: list[dict], rank: int | None = None, via: str = "") -> list[Match]:
+    out = []
+    for row in rows:
+        node = row.get("n")
+        if not isinstance(node, ox.NamedNode):
+            continue
+        name = row.get("name")
+        r = row.get("rank")
+        out.append(
+            Match(
+                node.value,
+                name.value if isinstance(name, ox.Literal) else "",
+                int(r.value) if isinstance(r, ox.Literal) else (rank if rank is not None else RANK_EXACT),
+                via,
+            )
+        )
+    return out
+
+
+def _lookup_codes(kind: Kind, keys: list[str], select: Select) -> list[Match]:
+    values = " ".join(_lit(k) for k in keys)
+    text = (
+        _HEAD + f"SELECT DISTINCT ?n ?name WHERE {{ VALUES ?k {{ {values} }} ?n pkx:code ?k . "
+        f"{_kind_pattern(kind)} OPTIONAL {{ ?n pkx:name ?name }} }}"
+    )
+    return _matches(select(text), RANK_CODE)
+
+
+def _lookup_words(kind: Kind, keys: list[str], select: Select) -> list[Match]:
+    key = _lit(" ".join(sorted(set(keys))))
+    every = " ".join(f"?n pkx:word {_lit(k)} ." for k in keys)
+    text = (
+        _HEAD + "SELECT ?n ?rank ?name WHERE { "
+        f"{{ ?n pkx:key {key} . {_kind_pattern(kind)} BIND({RANK_EXACT} AS ?rank) }} UNION "
+        f"{{ {every} {_kind_pattern(kind)} BIND({RANK_WORDS} AS ?rank) }} OPTIONAL {{ ?n pkx:name ?name }} }}"
+    )
+    return _matches(select(text))
+
+
+def _lookup_prefix(kind: Kind, keys: list[str], select: Select) -> list[Match]:
+    *whole, last = keys
+    if len(last) < 2:
+        return []
+    every = " ".join(f"?n pkx:word {_lit(k)} ." for k in whole)
+    text = (
+        _HEAD + f"SELECT DISTINCT ?n ?name WHERE {{ {every} {_kind_pattern(kind)} ?n pkx:word ?w . "
+        f"FILTER(STRSTARTS(?w, {_lit(last)})) OPTIONAL {{ ?n pkx:name ?name }} }}"
+    )
+    return _matches(select(text), RANK_PREFIX)
+
+
+def _related(kind: Kind, found: list[Match], select: Select) -> list[Match]:
+    """The parcours of the programmes found."""
+    values = " ".join(str(ox.NamedNode(m.iri)) for m in found)
+    text = (
+        _HEAD + f"PREFIX pk: <{PK}>\nSELECT DISTINCT ?n ?name WHERE {{ VALUES ?x {{ {values} }} "
+        f"{{ ?n pk:partOf ?x }} UNION {{ ?x pk:hasParcours ?n }} {_kind_pattern(kind)} "
+        "OPTIONAL { ?n pkx:name ?name } }"
+    )
+    plural = "s" if len(found) > 1 else ""
+    via = f"no parcours is named so: the parcours of the programme{plural} {'; '.join(m.name for m in found[:3])}"
+    return _matches(select(text), RANK_RELATED, via)
+
+
+def _best(kind: Kind, matches: list[Match]) -> list[Match]:
+    by_node: dict[str, Match] = {}
+    for m in matches:
+        if m.iri not in by_node or m.rank < by_node[m.iri].rank:
+            by_node[m.iri] = m
+    found = sorted(by_node.values(), key=lambda m: (m.rank, m.name.casefold(), m.iri))
+    if not found:
+        return []
+    best = found[0].rank
+    if kind.family and best in (RANK_EXACT, RANK_WORDS):
+        return [m for m in found if m.rank in (RANK_EXACT, RANK_WORDS)]
+    return [m for m in found if m.rank == best]
+
+
+def find(kind_name: str, text: str, select: Select, *, related: bool = True) -> list[Match]:
+    """Every match of ``text`` among things of ``kind_name``, best rank only (see module doc).
+
+    ``related``: a parcours parameter may name a programme (and the reverse).
+    """
+    kind = KINDS[kind_name]
+    iri = as_iri(text)
+    if iri is not None:
+        rows = select(_HEAD + f"SELECT ?name WHERE {{ OPTIONAL {{ {ox.NamedNode(iri)} pkx:name ?name }} }}")
+        name = rows[0].get("name") if rows else None
+        return [Match(iri, name.value if isinstance(name, ox.Literal) else "", RANK_IRI)]
+    codes = textkeys.code_keys(text)
+    if codes:
+        found = _best(kind, _lookup_codes(kind, codes, select))
+        if found:
+            return found
+    keys = textkeys.word_keys(text)
+    if not keys:
+        return []
+    found = _best(kind, _lookup_words(kind, keys, select))
+    if not found:
+        found = _best(kind, _lookup_prefix(kind, keys, select))
+    if not found and related and kind.name == "parcours":
+        # A programme named: its parcours.
+        around = find("programme", text, select, related=False)
+        if around:
+            found = _best(kind, _related(kind, around, select))
+    elif not found and related and kind.name == "programme":
+        # A parcours named: the queries taking a programme take one of its parcours as well
+        # (its admission, contacts, routes), so the parcours itself is what is meant.
+        found = [
+            Match(m.iri, m.name, RANK_RELATED, "no programme is named so: the parcours")
+            for m in find("parcours", text, select, related=False)
+        ]
+    return found
+
+
+def resolve(param: str, kind_name: str, text: str, select: Select, *, cap: int = DEFAULT_CAP) -> Resolution:
+    """``text`` resolved to the things of ``kind_name`` it names, or a :class:`ProgkgError`
+    naming the parameter with up to five close suggestions when nothing matches."""
+    kind = KINDS[kind_name]
+    try:
+        found = find(kind_name, text, select)
+    except ProgkgError as exc:
+        raise ProgkgError(f"parameter {param}: {exc.message}") from None
+    if not found:
+        raise ProgkgError(_no_match(param, kind, text, select))
+    return Resolution(param, kind_name, text, found[:cap], len(found))
+
+
+def _no_match(param: str, kind: Kind, text: str, select: Select) -> str:
+    shown = text if len(text) <= 80 else text[:79] + "…"
+    head = f"parameter {param}: no {kind.noun} matches {shown!r}"
+    keys = textkeys.word_keys(text)
+    if not keys and not textkeys.code_keys(text):
+        return f"{head} (it holds no word to look for)"
+    if kind.name == "rome" and textkeys.code_keys(text):
+        head += " (ROME codes come from the ROME release: progkg import rome)"
+    elif kind.name == "certification" and textkeys.code_keys(text):
+        head += " (RNCP fiches come from the RNCP export: progkg import rncp)"
+    close = suggestions(kind, text, select)
+    if close:
+        return f"{head}; close: " + " · ".join(close)
+    return f"{head}, and nothing close either (`progkg query` with a word of its name, or its code)"
+
+
+def suggestions(kind: Kind, text: str, select: Select, limit: int = 5) -> list[str]:
+    """Up to ``limit`` names of things of ``kind`` close to ``text``: sharing most of its words,
+    or words spelt close to them (typos), ranked by similarity of the whole name."""
+    keys = textkeys.word_keys(text) or [textkeys.code_key(text)]
+    if not keys:
+        return []
+    candidates = _sharing(kind, keys, select)
+    if len(candidates) < limit:
+        vocabulary = [
+            row["w"].value
+            for row in select(_HEAD + f"SELECT DISTINCT ?w WHERE {{ {_kind_pattern(kind)} ?n pkx:word ?w }}")
+            if isinstance(row.get("w"), ox.Literal)
+        ]
+        respelt = _close_words(keys, vocabulary)
+        if respelt:
+            for name, shared in _sharing(kind, respelt, select).items():
+                candidates.setdefault(name, shared)
+    if not candidates:
+        return []
+    from rapidfuzz import fuzz
+
+    folded = textkeys.fold(text)
+    ranked = sorted(
+        candidates.items(),
+        key=lambda item: (-item[1], -fuzz.token_set_ratio(folded, textkeys.fold(item[0])), item[0]),
+    )
+    return [name for name, _ in ranked[:limit]]
+
+
+def _sharing(kind: Kind, keys: list[str], select: Select) -> dict[str, int]:
+    values = " ".join(_lit(k) for k in dict.fromkeys(keys))
+    rows = select(
+        _HEAD + f"SELECT ?name (COUNT(DISTINCT ?w) AS ?shared) WHERE {{ VALUES ?w {{ {values} }} "
+        f"?n pkx:word ?w . {_kind_pattern(kind)} ?n pkx:name ?name }} GROUP BY ?name "
+        "ORDER BY DESC(?shared) ?name LIMIT 200"
+    )
+    return {
+        row["name"].value: int(row["shared"].value)
+        for row in rows
+        if isinstance(row.get("name"), ox.Literal) and isinstance(row.get("shared"), ox.Literal)
+    }
+
+
+def _close_words(keys: list[str], vocabulary: list[str]) -> list[str]:
+    from rapidfuzz import fuzz, process
+
+    out: list[str] = []
+    for key in keys:
+        for word, score, _ in process.extract(key, vocabulary, scorer=fuzz.ratio, limit=3):
+            if score >= 75 and word not in out:
+                out.append(word)
+    return out
