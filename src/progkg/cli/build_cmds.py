@@ -5,10 +5,7 @@ from __future__ import annotations
 import click
 
 from progkg import paths
-
-
-def _progress(message: str) -> None:
-    click.echo(message, err=True)
+from progkg.cli.progress import reporter
 
 
 @click.command()
@@ -19,7 +16,8 @@ def build() -> None:
     res = paths.resources()
     out = paths.build_dir()
     click.echo(f"Building from {res.root} into {out}", err=True)
-    report = do_build(res, out, progress=_progress)
+    with reporter("build") as progress:
+        report = do_build(res, out, progress=progress)
     click.echo(f"{'graph':<70} {'triples':>9}")
     for graph, count in report.triples_per_graph.items():
         click.echo(f"{graph:<70} {count:>9}")

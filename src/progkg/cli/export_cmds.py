@@ -8,10 +8,7 @@ from pathlib import Path
 import click
 
 from progkg import paths
-
-
-def _progress(message: str) -> None:
-    click.echo(message, err=True)
+from progkg.cli.progress import reporter
 
 
 @click.command("export")
@@ -94,19 +91,20 @@ def export(
         )
     from progkg.export import run
 
-    run(
-        paths.build_dir(),
-        fmt=fmt,
-        out=Path(out) if out else None,
-        folder=bool(out) and out.endswith(("/", os.sep)),
-        base_url=base_url,
-        catalog=catalog,
-        all_formats=all_formats,
-        profile=profile,
-        config=catalog_config,
-        res=paths.resources(),
-        progress=_progress,
-    )
+    with reporter("export") as progress:
+        run(
+            paths.build_dir(),
+            fmt=fmt,
+            out=Path(out) if out else None,
+            folder=bool(out) and out.endswith(("/", os.sep)),
+            base_url=base_url,
+            catalog=catalog,
+            all_formats=all_formats,
+            profile=profile,
+            config=catalog_config,
+            res=paths.resources(),
+            progress=progress,
+        )
 
 
 def register(cli: click.Group) -> None:

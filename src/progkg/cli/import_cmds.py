@@ -7,10 +7,7 @@ from pathlib import Path
 import click
 
 from progkg import paths
-
-
-def _progress(message: str) -> None:
-    click.echo(message, err=True)
+from progkg.cli.progress import reporter
 
 
 def _summary(report) -> None:  # noqa: ANN001 — an ImportReport
@@ -57,7 +54,9 @@ def import_rome(path: Path) -> None:
     """
     from progkg.importers.rome import import_rome as run
 
-    _summary(run(path, paths.build_dir(), _progress, paths.resources()))
+    with reporter("import rome") as progress:
+        report = run(path, paths.build_dir(), progress, paths.resources())
+    _summary(report)
 
 
 @import_group.command("rncp")
@@ -76,7 +75,9 @@ def import_rncp(path: Path) -> None:
     """
     from progkg.importers.rncp import import_rncp as run
 
-    _summary(run(path, paths.build_dir(), _progress, paths.resources()))
+    with reporter("import rncp") as progress:
+        report = run(path, paths.build_dir(), progress, paths.resources())
+    _summary(report)
 
 
 @import_group.command("onisep")
@@ -94,7 +95,9 @@ def import_onisep(path: Path) -> None:
     """
     from progkg.importers.onisep import import_onisep as run
 
-    _summary(run(path, paths.build_dir(), _progress, paths.resources()))
+    with reporter("import onisep") as progress:
+        report = run(path, paths.build_dir(), progress, paths.resources())
+    _summary(report)
 
 
 @click.group(name="link")
