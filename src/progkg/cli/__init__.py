@@ -67,9 +67,10 @@ def _register() -> None:
         query_cmds,
         remote_cmds,
         validate_cmds,
+        vocab_cmds,
     )
 
-    for module in (build_cmds, validate_cmds, query_cmds, import_cmds, export_cmds, remote_cmds):
+    for module in (build_cmds, validate_cmds, query_cmds, import_cmds, export_cmds, remote_cmds, vocab_cmds):
         module.register(cli)
 
 
