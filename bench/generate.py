@@ -1199,7 +1199,7 @@ class Rome:
     real: bool
     codes: list[tuple[str, str, str]]  # (code, label, parent code)
     appellations: list[tuple[str, str, str]]  # (ogr, long label, code)
-    mobility: list[tuple[str, str]]  # (code, target code)
+    mobility: list[tuple[str, str, int]]  # (code, target code, rank in ROME's list)
     by_domain: dict[str, list[str]] = field(default_factory=dict)
     appellations_by_code: dict[str, list[int]] = field(default_factory=dict)
 
@@ -1244,7 +1244,7 @@ def load_rome(folder: Path) -> Rome:
     ]
     mobility_file = folder / f"unix_rubrique_mobilite_{version}_utf8.csv"
     mobility = (
-        [(r["code_rome"], r["code_rome_cible"]) for r in _rows(mobility_file)]
+        [(r["code_rome"], r["code_rome_cible"], int(r["numero_ordre"] or 0)) for r in _rows(mobility_file)]
         if mobility_file.is_file()
         else []
     )
@@ -1277,9 +1277,9 @@ def synthetic_rome(mentions: list[Mention]) -> Rome:
                 appellations.append((str(ogr), f"{role} / {role}e en {noun} {domain}{n:02d}-{k}", code))
     all_codes = [c for c, _, _ in codes]
     for code in all_codes:
-        for target in rng.sample(all_codes, 5):
+        for rank, target in enumerate(rng.sample(all_codes, 5), start=1):
             if target != code:
-                mobility.append((code, target))
+                mobility.append((code, target, rank))
     mobility = sorted(set(mobility))
     return Rome("synthetic", False, codes, appellations, mobility).index()
 
@@ -2025,9 +2025,9 @@ def _rome(w: QuadWriter, world: World, budget: int) -> set[str]:
     for index in sorted(needed_apps):
         emit_app(index)
     linked: set[tuple[str, str]] = set()
-    for src, tgt in rome.mobility:
+    for src, tgt, rank in rome.mobility:
         if src in needed and tgt in needed:
-            w.iri(f"{ID}rome/{src}", PK + "mobilityTo", f"{ID}rome/{tgt}")
+            _move(w, src, tgt, rank)
             linked.add((src, tgt))
     for code in codes_order:
         if code not in needed and w.total - start < budget * 0.95:
@@ -2037,13 +2037,24 @@ def _rome(w: QuadWriter, world: World, budget: int) -> set[str]:
             break
         if index not in needed_apps and rome.appellations[index][2] in emitted:
             emit_app(index)
-    for src, tgt in rome.mobility:
+    for src, tgt, rank in rome.mobility:
         if w.total - start >= budget:
             break
         if src in emitted and tgt in emitted and (src, tgt) not in linked:
-            w.iri(f"{ID}rome/{src}", PK + "mobilityTo", f"{ID}rome/{tgt}")
+            _move(w, src, tgt, rank)
     w.flush()
     return emitted
+
+
+def _move(w: QuadWriter, src: str, tgt: str, rank: int) -> None:
+    """A ROME mobility as `progkg import rome` writes it: the link, and the move with its rank."""
+    w.iri(f"{ID}rome/{src}", PK + "mobilityTo", f"{ID}rome/{tgt}")
+    move = f"{ID}rome/mobility/{src}-{tgt}"
+    w.a(move, PK + "Mobility")
+    w.iri(move, PK + "mobilitySource", f"{ID}rome/{src}")
+    w.iri(move, PK + "mobilityTarget", f"{ID}rome/{tgt}")
+    if rank:
+        w.integer(move, PK + "order", rank)
 
 
 def _mappings(w: QuadWriter, world: World) -> None:
@@ -2088,7 +2099,7 @@ def generate(
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     started = time.monotonic()
-    rome_full = 8 * len(rome.codes) + 7 * len(rome.appellations) + len(rome.mobility)
+    rome_full = 8 * len(rome.codes) + 7 * len(rome.appellations) + 5 * len(rome.mobility)
     rome_budget = min(rome_full, int(size * 0.13))
     try:
         with open(tmp, "w", encoding="utf-8", newline="\n", buffering=1 << 20) as fh:

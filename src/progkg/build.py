@@ -204,12 +204,14 @@ def build(
 
 def derive(store: ox.Store) -> list[ox.Quad]:
     """What the build computes from the graph for fast answers: the search index that
-    parameters are resolved against (:mod:`progkg.search`) and the features
-    ``similar-parcours`` compares (:mod:`progkg.similarity`)."""
+    parameters are resolved against (:mod:`progkg.search`), the features ``similar-parcours``
+    compares (:mod:`progkg.similarity`) and the ROME codes each programme prepares for
+    (:mod:`progkg.prepares`)."""
+    from progkg.prepares import prepares_quads
     from progkg.search import index_quads
     from progkg.similarity import feature_quads
 
-    return index_quads(store) + feature_quads(store)
+    return index_quads(store) + feature_quads(store) + prepares_quads(store)
 
 
 class _DiskLoader(threading.Thread):
