@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from progkg import paths
-from progkg.build import build, discover_sources
+from progkg.build import build, derive_nquads, discover_sources
 from progkg.errors import ProgkgError
 from progkg.store import open_store
 
@@ -36,10 +36,29 @@ def test_building_twice_gives_identical_bytes(tmp_path: Path, repo: Path) -> Non
     assert lines == sorted(lines)
 
 
-def test_dump_holds_what_the_store_holds(built: Path) -> None:
+def test_dump_holds_what_the_store_holds_but_the_derived_graphs(built: Path) -> None:
+    """The derived graphs (search index, similarity features, ROME preparation) are in the
+    store, for the queries, and not in the dump, which the export publishes."""
     store = open_store(built)
     dumped = list(ox.parse(path=str(built / "progkg.nq"), format=ox.RdfFormat.N_QUADS))
-    assert len(dumped) == len(store)
+    derived = {
+        g.value for g in store.named_graphs() if g.value.startswith("https://w3id.org/progkg/graph/derived/")
+    }
+    assert derived == {
+        "https://w3id.org/progkg/graph/derived/search",
+        "https://w3id.org/progkg/graph/derived/similarity",
+        "https://w3id.org/progkg/graph/derived/prepares",
+    }
+    in_derived = sum(len(list(store.quads_for_pattern(None, None, None, ox.NamedNode(g)))) for g in derived)
+    assert len(dumped) == len(store) - in_derived
+    assert not any(q.graph_name.value in derived for q in dumped)
+
+
+def test_derived_data_is_the_same_for_the_same_graph(built: Path) -> None:
+    graph = ox.Store()
+    graph.bulk_load(path=str(built / "progkg.nq"), format=ox.RdfFormat.N_QUADS)
+    assert derive_nquads(graph) == derive_nquads(graph)
+    assert b'"lobbyist"' in derive_nquads(graph)
 
 
 def test_blank_nodes_get_stable_names(project: Path, tmp_path: Path) -> None:

@@ -176,10 +176,12 @@ def build(
             report.triples_per_graph.update(_count_per_graph(store))
             # Derived data (search keys, similarity features) go into the published store only:
             # not into the dump, which is what the export publishes and validation reads.
-            derived = derive(store)
-            loader.extend(derived)
-            report.derived_triples = len(derived)
-            progress(f"  derived search index and similarity features: {len(derived)} triples")
+            derived = derive_nquads(store)
+            loader.load_bytes(derived)
+            report.derived_triples = derived.count(b"\n")
+            progress(
+                f"  derived (search index, similarity, ROME preparation): {report.derived_triples} quads"
+            )
             dump = build_dir / st.DUMP_FILE
             with st.atomic_output(dump) as tmp:
                 _write_sorted_dump(store, tmp)
@@ -203,15 +205,23 @@ def build(
 
 
 def derive(store: ox.Store) -> list[ox.Quad]:
+    """:func:`derive_nquads` as pyoxigraph quads (tests add them to in-memory stores)."""
+    return list(ox.parse(derive_nquads(store), format=ox.RdfFormat.N_QUADS))
+
+
+def derive_nquads(store: ox.Store) -> bytes:
     """What the build computes from the graph for fast answers: the search index that
     parameters are resolved against (:mod:`progkg.search`), the features ``similar-parcours``
     compares (:mod:`progkg.similarity`) and the ROME codes each programme prepares for
     (:mod:`progkg.prepares`)."""
+    from progkg.graphwalk import Links
     from progkg.prepares import prepares_quads
-    from progkg.search import index_quads
+    from progkg.search import index_nquads
     from progkg.similarity import feature_quads
 
-    return index_quads(store) + feature_quads(store) + prepares_quads(store)
+    links = Links(store)
+    small = feature_quads(store, links) + prepares_quads(store, links)
+    return index_nquads(store) + ox.serialize(small, format=ox.RdfFormat.N_QUADS)
 
 
 class _DiskLoader(threading.Thread):
@@ -230,6 +240,9 @@ class _DiskLoader(threading.Thread):
 
     def load_file(self, path: Path) -> None:
         self._tasks.put(lambda store: store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS))
+
+    def load_bytes(self, data: bytes) -> None:
+        self._tasks.put(lambda store: store.bulk_load(data, format=ox.RdfFormat.N_QUADS))
 
     def extend(self, quads: list[ox.Quad]) -> None:
         self._tasks.put(lambda store: store.bulk_extend(quads))

@@ -18,45 +18,49 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from progkg.iris import DERIVED, DERIVED_GRAPHS, PK, SKOS
+from progkg.graphwalk import Links
+from progkg.iris import DERIVED, DERIVED_GRAPHS, PK
 
 PREPARES_GRAPH = DERIVED_GRAPHS + "prepares"
 
-#: The routes of programmes-for-rome, from every programme at once.
-PREPARES_FOR = f"""
-PREFIX pk:   <{PK}>
-PREFIX pkx:  <{DERIVED}>
-PREFIX skos: <{SKOS}>
-CONSTRUCT {{ ?prog pkx:preparesFor ?target }}
-WHERE {{
-  ?prog a pk:Programme .
-  # The programme itself, or one of its parcours.
-  ?holder pk:partOf? ?prog .
-  {{
-    {{ ?holder pk:certification ?cert }} UNION {{ ?holder pk:mention/pk:nationalCertification ?cert }}
-    ?cert pk:rome ?reached .
-  }} UNION {{
-    ?holder pk:leadsTo ?job .
-    ?job pk:romeCode ?reached .
-  }} UNION {{
-    ?holder pk:leadsTo ?job .
-    {{ ?job skos:exactMatch | skos:closeMatch | skos:broadMatch ?romeJob }}
-    UNION {{ ?romeJob skos:exactMatch | skos:closeMatch | skos:narrowMatch ?job }}
-    ?romeJob pk:romeCode ?reached .
-  }}
-  # The code reached, and every code it is a sub-code of.
-  ?reached pk:parentCode* ?target .
-}}
-"""
+
+def prepares_for(links: Links) -> dict[str, set[str]]:
+    """``{programme: {ROME codes}}``: the routes of programmes-for-rome, from every programme,
+    each code reached closed over its parent codes."""
+    parents = links.out(PK + "parentCode")
+    ancestors: dict[str, set[str]] = {}
+
+    def up(code: str) -> set[str]:
+        if code not in ancestors:
+            ancestors[code] = {code}  # (a cycle in parent codes stops here)
+            for parent in parents.get(code, ()):
+                ancestors[code] = ancestors[code] | up(parent)
+        return ancestors[code]
+
+    rome_code = links.out(PK + "romeCode")
+    has_parcours = links.inverse(PK + "partOf")
+    out: dict[str, set[str]] = {}
+    for prog in sorted(links.instances(PK + "Programme")):
+        holders = {prog} | has_parcours.get(prog, set())
+        reached = links.follow(holders, PK + "certification", PK + "rome") | links.follow(
+            holders, PK + "mention", PK + "nationalCertification", PK + "rome"
+        )
+        for job in links.follow(holders, PK + "leadsTo"):
+            reached |= rome_code.get(job, set())
+            for rome_job in links.mapped_rome_jobs(job):
+                reached |= rome_code.get(rome_job, set())
+        codes = set().union(*(up(code) for code in reached)) if reached else set()
+        if codes:
+            out[prog] = codes
+    return out
 
 
-def prepares_quads(store: ox.Store) -> list[ox.Quad]:
+def prepares_quads(store: ox.Store, links: Links | None = None) -> list[ox.Quad]:
     """``pkx:preparesFor`` for every programme of ``store`` (the build's in-memory graph), sorted."""
     graph = ox.NamedNode(PREPARES_GRAPH)
-    triples = {
-        (t.subject.value, t.object.value)
-        for t in store.query(PREPARES_FOR, use_default_graph_as_union=True)
-        if isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode)
-    }
     predicate = ox.NamedNode(DERIVED + "preparesFor")
-    return [ox.Quad(ox.NamedNode(s), predicate, ox.NamedNode(o), graph) for s, o in sorted(triples)]
+    return [
+        ox.Quad(ox.NamedNode(prog), predicate, ox.NamedNode(code), graph)
+        for prog, codes in sorted(prepares_for(links or Links(store)).items())
+        for code in sorted(codes)
+    ]

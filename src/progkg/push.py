@@ -38,7 +38,7 @@ import pyoxigraph as ox
 
 from progkg import store as st
 from progkg.errors import ProgkgError
-from progkg.namespaces import GRAPH
+from progkg.iris import GRAPH
 from progkg.remote import USER_AGENT, check_url, describe_network_error, run_remote, with_deadline
 
 Progress = Callable[[str], None]

@@ -104,12 +104,19 @@ def _name_rank(predicate: str, literal: ox.Literal) -> tuple[int, int, str]:
     return (lang_rank, _NAME_ORDER.get(predicate, 9), literal.value)
 
 
-def index_quads(store: ox.Store) -> list[ox.Quad]:
-    """The search index of every labelled or coded node of ``store``, as sorted quads.
+def _nq_literal(text: str) -> str:
+    """``text`` as an N-Quads string literal."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return f'"{escaped}"'
 
-    Deterministic: the same graph gives the same quads in the same order.
+
+def index_nquads(store: ox.Store) -> bytes:
+    """The search index of every labelled or coded node of ``store``, as N-Quads.
+
+    Written as text and bulk-loaded (about 0.5 µs a quad, where building pyoxigraph quads one
+    by one cost 5 µs: 2.4 s for the 450,000 quads of the graph with the national releases).
     """
-    graph = ox.NamedNode(SEARCH_GRAPH)
+    graph = f"<{SEARCH_GRAPH}>"
     labels: dict[str, set[tuple[str, ox.Literal]]] = defaultdict(set)
     for prop in LABEL_PROPERTIES:
         for quad in store.quads_for_pattern(None, ox.NamedNode(prop), None):
@@ -132,27 +139,38 @@ def index_quads(store: ox.Store) -> list[ox.Quad]:
     # its own, its mention's national fiche, its programme's.
     for holder, cert in _certifications_carried(store, kinds):
         codes[holder] |= codes.get(cert, set())
-
-    out: set[tuple[str, str, ox.Literal]] = set()
-    for node in set(labels) | set(codes) | set(kinds):
-        node_labels = labels.get(node, set())
-        for kind in kinds.get(node, ()):
-            out.add((node, "kind", ox.Literal(kind)))
+    p_kind, p_name, p_key, p_word, p_code = (
+        f"<{DERIVED}{p}>" for p in ("kind", "name", "key", "word", "code")
+    )
+    lines: list[str] = []
+    add = lines.append
+    for node in sorted(set(labels) | set(codes) | set(kinds)):
+        subject = f"<{node}>"
+        for kind in sorted(kinds.get(node, ())):
+            add(f'{subject} {p_kind} "{kind}" {graph} .\n')
+        node_labels = labels.get(node)
         if node_labels:
             best = min(node_labels, key=lambda pl: _name_rank(pl[0], pl[1]))
-            out.add((node, "name", ox.Literal(" ".join(best[1].value.split()))))
-        for _, literal in node_labels:
-            keys = textkeys.word_keys(literal.value)
-            if keys:
-                out.add((node, "key", ox.Literal(" ".join(sorted(set(keys))))))
-            for key in keys:
-                out.add((node, "word", ox.Literal(key)))
-        for code in codes.get(node, ()):
-            out.add((node, "code", ox.Literal(code)))
-    return [
-        ox.Quad(ox.NamedNode(s), ox.NamedNode(DERIVED + p), o, graph)
-        for s, p, o in sorted(out, key=lambda t: (t[0], t[1], t[2].value))
-    ]
+            add(f"{subject} {p_name} {_nq_literal(' '.join(best[1].value.split()))} {graph} .\n")
+            keys: set[str] = set()
+            words: set[str] = set()
+            for _, literal in node_labels:
+                label_words = textkeys.word_keys(literal.value)
+                if label_words:
+                    keys.add(" ".join(sorted(set(label_words))))
+                    words.update(label_words)
+            for key in sorted(keys):
+                add(f'{subject} {p_key} "{key}" {graph} .\n')
+            for word in sorted(words):
+                add(f'{subject} {p_word} "{word}" {graph} .\n')
+        for code in sorted(codes.get(node, ())):
+            add(f"{subject} {p_code} {_nq_literal(code)} {graph} .\n")
+    return "".join(lines).encode("utf-8")
+
+
+def index_quads(store: ox.Store) -> list[ox.Quad]:
+    """:func:`index_nquads` as pyoxigraph quads (for tests and small graphs)."""
+    return list(ox.parse(index_nquads(store), format=ox.RdfFormat.N_QUADS))
 
 
 def _certifications_carried(store: ox.Store, kinds: dict[str, set[str]]) -> list[tuple[str, str]]:
@@ -355,7 +373,8 @@ def _related(kind: Kind, found: list[Match], select: Select) -> list[Match]:
         "OPTIONAL { ?n pkx:name ?name } }"
     )
     plural = "s" if len(found) > 1 else ""
-    via = f"no parcours is named so: the parcours of the programme{plural} {'; '.join(m.name for m in found[:3])}"
+    names = "; ".join(m.name for m in found[:3])
+    via = f"no parcours is named so: the parcours of the programme{plural} {names}"
     return _matches(select(text), RANK_RELATED, via)
 
 

@@ -38,40 +38,10 @@ from collections import defaultdict
 import pyoxigraph as ox
 
 from progkg import textkeys
-from progkg.iris import DERIVED, DERIVED_GRAPHS, PK, RDFS, SKOS, XSD
+from progkg.graphwalk import Links
+from progkg.iris import DERIVED, DERIVED_GRAPHS, PK, RDFS, XSD
 
 SIMILARITY_GRAPH = DERIVED_GRAPHS + "similarity"
-
-_FEATURES = f"""
-PREFIX pk: <{PK}>
-PREFIX rdfs: <{RDFS}>
-PREFIX skos: <{SKOS}>
-SELECT DISTINCT ?p ?kind ?f ?text WHERE {{
-  ?p a pk:Parcours ;
-     pk:partOf? ?holder .   # the parcours itself, and its programme
-  {{
-    ?holder pk:leadsTo ?job .
-    OPTIONAL {{
-      ?job skos:exactMatch|skos:closeMatch|skos:broadMatch|^skos:exactMatch|^skos:closeMatch|^skos:narrowMatch ?mapped .
-      ?mapped pk:romeCode ?mappedCode .
-    }}
-    BIND(COALESCE(?mapped, ?job) AS ?f)
-    BIND("job" AS ?kind)
-  }} UNION {{
-    {{ ?holder pk:hasCompetency ?f }} UNION {{ ?holder pk:hasBlock/pk:hasCompetency ?f }}
-    UNION {{ ?holder pk:certification/pk:hasBlock/pk:hasCompetency ?f }}
-    ?f rdfs:label ?text .
-    BIND("competency" AS ?kind)
-  }} UNION {{
-    ?holder pk:targetsSector ?f .
-    BIND("sector" AS ?kind)
-  }} UNION {{
-    {{ ?holder pk:certification/pk:rome ?f }} UNION {{ ?holder pk:mention/pk:nationalCertification/pk:rome ?f }}
-    BIND("rome" AS ?kind)
-  }}
-}}
-"""
-
 
 #: How much a kind of feature counts, before rarity: what a parcours leads to (job titles)
 #: says most about it, where it leads (sectors) least. With rarity alone, two parcours sharing
@@ -83,31 +53,74 @@ def _decimal(value: float) -> ox.Literal:
     return ox.Literal(f"{value:.6f}", datatype=ox.NamedNode(XSD + "decimal"))
 
 
-def feature_quads(store: ox.Store) -> list[ox.Quad]:
-    """The similarity features of every parcours of ``store`` (the build's in-memory graph)."""
-    graph = ox.NamedNode(SIMILARITY_GRAPH)
+LABEL = ox.NamedNode(RDFS + "label")
+
+
+def parcours_features(links: Links) -> tuple[dict[str, set[str]], dict[str, str]]:
+    """Each parcours' features (IRIs of job titles, competencies, sectors, ROME codes) and the
+    kind of each feature."""
     features: dict[str, set[str]] = defaultdict(set)
     kind_of: dict[str, str] = {}
-    competency_rep: dict[str, str] = {}
-    rows = []
-    for row in store.query(_FEATURES, use_default_graph_as_union=True):
-        rows.append((row["p"].value, row["kind"].value, row["f"], row["text"]))
     # Competencies with the same statement are one feature, represented by their first IRI.
-    for _, kind, f, text in rows:
-        if kind == "competency" and isinstance(text, ox.Literal):
-            key = textkeys.fold(text.value)
-            if key not in competency_rep or f.value < competency_rep[key]:
-                competency_rep[key] = f.value
-    for p, kind, f, text in rows:
-        if not isinstance(f, ox.NamedNode):
-            continue
-        node = f.value
-        if kind == "competency":
-            if not isinstance(text, ox.Literal):
+    labels = links.store
+    competency_rep: dict[str, str] = {}
+    competency_key: dict[str, str] = {}
+
+    def statement(competency: str) -> str | None:
+        if competency not in competency_key:
+            texts = sorted(
+                q.object.value
+                for q in labels.quads_for_pattern(
+                    ox.NamedNode(competency), ox.NamedNode(RDFS + "label"), None
+                )
+                if isinstance(q.object, ox.Literal)
+            )
+            competency_key[competency] = textkeys.fold(texts[0]) if texts else ""
+        return competency_key[competency] or None
+
+    part_of = links.out(PK + "partOf")
+    for p in sorted(links.instances(PK + "Parcours")):
+        holders = {p} | part_of.get(p, set())
+        for job in links.follow(holders, PK + "leadsTo"):
+            for feature in links.mapped_rome_jobs(job) or {job}:
+                features[p].add(feature)
+                kind_of.setdefault(feature, "job")
+        competencies = (
+            links.follow(holders, PK + "hasCompetency")
+            | links.follow(holders, PK + "hasBlock", PK + "hasCompetency")
+            | links.follow(holders, PK + "certification", PK + "hasBlock", PK + "hasCompetency")
+        )
+        for c in competencies:
+            key = statement(c)
+            if key is None:
                 continue
-            node = competency_rep[textkeys.fold(text.value)]
-        features[p].add(node)
-        kind_of.setdefault(node, kind)
+            if key not in competency_rep or c < competency_rep[key]:
+                competency_rep[key] = c
+            features[p].add("\0" + key)
+        for sector in links.follow(holders, PK + "targetsSector"):
+            features[p].add(sector)
+            kind_of.setdefault(sector, "sector")
+        codes = links.follow(holders, PK + "certification", PK + "rome") | links.follow(
+            holders, PK + "mention", PK + "nationalCertification", PK + "rome"
+        )
+        for code in codes:
+            features[p].add(code)
+            kind_of.setdefault(code, "rome")
+    # Competency keys become their representative IRI.
+    for fs in features.values():
+        keys = {f for f in fs if f.startswith("\0")}
+        for key in keys:
+            rep = competency_rep[key[1:]]
+            fs.discard(key)
+            fs.add(rep)
+            kind_of.setdefault(rep, "competency")
+    return features, kind_of
+
+
+def feature_quads(store: ox.Store, links: Links | None = None) -> list[ox.Quad]:
+    """The similarity features of every parcours of ``store`` (the build's in-memory graph)."""
+    graph = ox.NamedNode(SIMILARITY_GRAPH)
+    features, kind_of = parcours_features(links or Links(store))
     if not features:
         return []
     n = len(features)
