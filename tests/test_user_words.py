@@ -277,3 +277,17 @@ def test_derived_search_data_stays_out_of_the_export(rome_build: Path, capsys, m
     code, out, _ = cli(["export", "--format", "nquads"], rome_build, capsys, monkeypatch)
     assert code == 0 and out
     assert "graph/derived/" not in out and "progkg/derived#" not in out
+
+
+def test_a_store_without_the_search_index_says_so(rome_build: Path) -> None:
+    """A store loaded from the dump or the export (no derived graphs), or built by an older
+    progkg: the message says why nothing can be resolved and what to do."""
+    import pyoxigraph as ox
+
+    from progkg.errors import ProgkgError
+    from progkg.queries import load_query, run_query
+
+    store = ox.Store()
+    store.bulk_load(path=str(rome_build / "progkg.nq"), format=ox.RdfFormat.N_QUADS)
+    with pytest.raises(ProgkgError, match=r"holds no search index .* `progkg build` .* `progkg push`"):
+        run_query(load_query(RES, "jobs-for-parcours"), {"parcours": "European Policies"}, store=store)
