@@ -16,6 +16,31 @@ ORG = "http://www.w3.org/ns/org#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DCT = "http://purl.org/dc/terms/"
 
+#: Prefixes written in every serialisation progkg produces (:mod:`progkg.namespaces` has the
+#: same as rdflib namespaces).
+PREFIXES: dict[str, str] = {
+    "pk": PK,
+    "pkid": ID,
+    "pkg": GRAPH,
+    "elm": "http://data.europa.eu/snb/model/elm/",
+    "esco": "http://data.europa.eu/esco/model#",
+    "schema": SCHEMA,
+    "skos": SKOS,
+    "dct": DCT,
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "void": "http://rdfs.org/ns/void#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "org": ORG,
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "sh": "http://www.w3.org/ns/shacl#",
+    "adms": "http://www.w3.org/ns/adms#",
+}
+
 #: Derived data the build computes (search keys, similarity features). It lives in graphs of
 #: its own under ``graph/derived/``, is pushed with the rest so that a remote endpoint answers
 #: like the embedded store, and is never part of the published export.

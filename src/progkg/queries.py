@@ -136,6 +136,8 @@ class QueryResult:
     boolean: bool | None = None
     #: What each typed parameter was resolved to (:class:`progkg.search.Resolution`).
     resolutions: list = field(default_factory=list)
+    #: The graph a CONSTRUCT or DESCRIBE query built (then ``columns`` and ``rows`` are empty).
+    triples: list | None = None
 
     def values(self) -> list[tuple[str | None, ...]]:
         """The rows as plain strings (IRIs and lexical forms), handy for tests and scripts."""
@@ -314,6 +316,24 @@ def _read_query_file(path: Path, name: str, *, check: bool = True) -> SavedQuery
     return parse_query_text(text, name, path, check=check)
 
 
+def adhoc_query(text: str, shown: str) -> SavedQuery:
+    """A query typed by the user (``-e`` or standard input), with the project's prefixes
+    declared for it when it does not declare them itself; checked like a saved query."""
+    if not text.strip():
+        raise ProgkgError(f"{shown}: the query is empty")
+    from progkg.iris import PREFIXES
+
+    declared = {m.group(1) for m in re.finditer(r"PREFIX\s+([\w-]*):", text, re.IGNORECASE)}
+    head = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items() if p not in declared)
+    added = head.count("\n")
+    try:
+        return parse_query_text(head + text, "query", None)
+    except ProgkgError as exc:
+        # Line numbers as the user wrote the query, without the prefixes declared for it.
+        message = re.sub(r"\bline (\d+)", lambda m: f"line {max(1, int(m.group(1)) - added)}", exc.message)
+        raise ProgkgError(message.replace("query:", f"{shown}:", 1)) from None
+
+
 def list_queries(res: Resources, *, check: bool = False) -> list[SavedQuery]:
     """Every saved query of ``res.queries``, by name.
 
@@ -469,14 +489,17 @@ def _oxigraph_form(text: str) -> str | None:
     if isinstance(answer, ox.QueryBoolean):
         return "ASK"
     if isinstance(answer, ox.QueryTriples):
-        return "CONSTRUCT"
+        return "DESCRIBE" if re.search(r"\bDESCRIBE\b", text, re.IGNORECASE) else "CONSTRUCT"
     return "SELECT"
 
 
+GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
+
+
 def query_form(text: str, shown: str = "query") -> str:
-    """``SELECT`` or ``ASK``; refuses updates, CONSTRUCT/DESCRIBE and invalid SPARQL."""
+    """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``; refuses updates and invalid SPARQL."""
     quick = _oxigraph_form(text)
-    if quick in ("SELECT", "ASK"):
+    if quick is not None:
         return quick
     form, error, is_update = _parse_form(text)
     if is_update:
@@ -486,11 +509,8 @@ def query_form(text: str, shown: str = "query") -> str:
         )
     if error is not None:
         raise ProgkgError(f"{shown}: not a valid SPARQL 1.1 query: {error}")
-    if form not in ("SELECT", "ASK"):
-        raise ProgkgError(
-            f"{shown}: {form} queries build graphs; progkg query answers SELECT and ASK queries "
-            "(use progkg export for graphs)"
-        )
+    if form not in ("SELECT", "ASK", *GRAPH_FORMS):
+        raise ProgkgError(f"{shown}: a {form} query cannot be run by progkg query")
     return form
 
 
@@ -656,8 +676,10 @@ def _run_local(store: ox.Store, text: str, shown: str) -> QueryResult:
         raise ProgkgError(f"{shown}: the store failed: {exc}") from None
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult(columns=[], boolean=bool(answer))
-    columns = [v.value for v in answer.variables]
     try:
+        if isinstance(answer, ox.QueryTriples):
+            return QueryResult(columns=[], triples=list(answer))
+        columns = [v.value for v in answer.variables]
         rows = [tuple(solution[name] for name in columns) for solution in answer]
     except (OSError, RuntimeError) as exc:
         raise ProgkgError(f"{shown}: the query failed: {exc}") from None
@@ -724,7 +746,13 @@ def result_from_solutions(answer: ox.QuerySolutions | ox.QueryBoolean) -> QueryR
 
 
 def format_result(result: QueryResult, fmt: str = "table") -> str:
-    """``result`` as text in ``fmt``: table, csv, tsv (W3C SPARQL 1.1 CSV/TSV) or json."""
+    """``result`` as text in ``fmt``: table, csv, tsv (W3C SPARQL 1.1 CSV/TSV) or json.
+
+    The graph of a CONSTRUCT or DESCRIBE query is Turtle (``table``), N-Triples (``csv`` or
+    ``tsv``: one triple a line, for line tools) or JSON-LD (``json``).
+    """
+    if result.triples is not None:
+        return _graph_text(result.triples, fmt)
     if fmt == "json":
         return _to_json(result)
     if fmt == "csv":
@@ -734,6 +762,19 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
     if fmt == "table":
         return _to_table(result)
     raise ProgkgError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}", EXIT_ERROR)
+
+
+def _graph_text(triples: list, fmt: str) -> str:
+    from progkg.iris import PREFIXES
+
+    if fmt in ("csv", "tsv"):
+        lines = sorted(str(t) + " .\n" for t in triples)
+        return "".join(lines)
+    rdf_format = ox.RdfFormat.JSON_LD if fmt == "json" else ox.RdfFormat.TURTLE
+    known = {**PREFIXES, "pkx": "https://w3id.org/progkg/derived#"}
+    used = {p: iri for p, iri in known.items() if any(iri in str(t) for t in triples)}
+    data = ox.serialize(sorted(triples, key=str), format=rdf_format, prefixes=used)
+    return data.decode("utf-8")
 
 
 def _plain(term: Term) -> str:
@@ -823,7 +864,7 @@ def _to_tsv(result: QueryResult) -> str:
 
 
 def _short(term: Term) -> str:
-    from progkg.namespaces import PREFIXES
+    from progkg.iris import PREFIXES
 
     if isinstance(term, ox.NamedNode):
         best = ""

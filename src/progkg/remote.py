@@ -136,14 +136,14 @@ def _excerpt(data: object, limit: int = 300) -> str:
 
 
 def _fetch(url: str, text: str, form: str, timeout: float) -> tuple[bytes, str]:
-    from SPARQLWrapper import JSON, POST, URLENCODED, SPARQLWrapper
+    from SPARQLWrapper import JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
 
     wrapper = SPARQLWrapper(url, agent=USER_AGENT)
     wrapper.setQuery(text)
     wrapper.queryType = form  # never let a guess turn this into an update request
     wrapper.setMethod(POST)
     wrapper.setRequestMethod(URLENCODED)
-    wrapper.setReturnFormat(JSON)
+    wrapper.setReturnFormat(TURTLE if form in ("CONSTRUCT", "DESCRIBE") else JSON)
     wrapper.setTimeout(max(1, round(timeout)))
     response = wrapper.query().response
     content_type = response.headers.get("Content-Type", "") if response.headers else ""
@@ -161,7 +161,7 @@ def run_remote(
     """Run a bound, read-only query on ``url`` and parse its SPARQL JSON answer."""
     check_url(url)
     result = ask_endpoint(url, text, form, timeout)
-    if result.boolean is None and not result.rows:
+    if result.boolean is None and not result.rows and not result.triples:
         _check_union_default_graph(url, timeout)
     return result
 
@@ -177,6 +177,8 @@ def ask_endpoint(url: str, text: str, form: str, timeout: float) -> QueryResult:
             raise
         raise describe_network_error(url, exc, timeout) from None
     try:
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            return QueryResult(columns=[], triples=list(ox.parse(raw, format=ox.RdfFormat.TURTLE)))
         answer = ox.parse_query_results(raw, format=ox.QueryResultsFormat.JSON)
         result = result_from_solutions(answer)
     except (SyntaxError, ValueError, UnicodeDecodeError) as exc:

@@ -22,6 +22,15 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
     return params
 
 
+def _read_stdin() -> str:
+    data = click.get_binary_stream("stdin").read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise click.UsageError(f"standard input, line {line}: not valid UTF-8") from None
+
+
 def _list_queries() -> None:
     from progkg.queries import list_queries
 
@@ -40,7 +49,13 @@ def _list_queries() -> None:
 
 
 @click.command()
-@click.argument("query", required=False, metavar="NAME|FILE.rq")
+@click.argument("query", required=False, metavar="NAME|FILE.rq|-")
+@click.option(
+    "--expression",
+    "-e",
+    metavar="SPARQL",
+    help="Run this SPARQL query text (SELECT, ASK, CONSTRUCT or DESCRIBE) instead of a saved one.",
+)
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A parameter of the query.")
 @click.option(
     "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format."
@@ -67,6 +82,7 @@ def _list_queries() -> None:
 def query(
     ctx: click.Context,
     query: str | None,
+    expression: str | None,
     params: tuple[str, ...],
     fmt: str,
     endpoint: str | None,
@@ -75,7 +91,8 @@ def query(
     quiet: bool,
     max_matches: int | None,
 ) -> None:
-    """Answer a question with a saved SPARQL query (queries/NAME.rq) or a .rq file.
+    """Answer a question with a saved SPARQL query (queries/NAME.rq), a .rq file, a query given
+    with -e, or a query read from standard input (NAME "-").
 
     \b
     Examples:
@@ -84,6 +101,9 @@ def query(
       progkg query programmes-for-job -p job="charge de communication"
       progkg query rome-for-certification -p rncp=24759 --format json
       progkg query programmes --endpoint http://127.0.0.1:7878/query
+      progkg query -e 'SELECT ?c WHERE { ?c a pk:RomeCode } LIMIT 5'
+      progkg query -e 'DESCRIBE <https://w3id.org/progkg/id/rome/K1802>'   # Turtle out
+      echo 'ASK { ?p a pk:Parcours }' | progkg query -
 
     \b
     Each parameter names something (--list shows what):
@@ -99,18 +119,30 @@ def query(
     words; the others the best-ranked names only (exact name, then all words, then prefix).
 
     The matches are bound as IRIs, never pasted into the query. Updates are refused.
-    A query of kind "check" (e.g. data-gaps) exits 1 when it finds problems.
+    A query of kind "check" (e.g. data-gaps) exits 1 when it finds problems. A query given
+    with -e or on stdin may use the project's prefixes (pk:, pkid:, skos:, schema:, rdfs:…)
+    without declaring them; CONSTRUCT and DESCRIBE give Turtle (json: JSON-LD; csv/tsv:
+    N-Triples).
     """
     if list_only:
-        if query:
-            raise click.UsageError("--list takes no query name")
+        if query or expression:
+            raise click.UsageError("--list takes no query")
         _list_queries()
         return
-    if not query:
-        raise click.UsageError("give a saved query name or a .rq file (progkg query --list shows them)")
-    from progkg.queries import format_result, load_query, run_query
+    if expression is not None and query:
+        raise click.UsageError("give either a query name, a file, - or -e SPARQL, not two")
+    if expression is None and not query:
+        raise click.UsageError(
+            "give a saved query name, a .rq file, - (standard input) or -e SPARQL (progkg query --list)"
+        )
+    from progkg.queries import adhoc_query, format_result, load_query, run_query
 
-    saved = load_query(paths.resources(), query)
+    if expression is not None:
+        saved = adhoc_query(expression, "query given with -e")
+    elif query == "-":
+        saved = adhoc_query(_read_stdin(), "query read from standard input")
+    else:
+        saved = load_query(paths.resources(), query)
     result = run_query(saved, _parse_params(params), endpoint=endpoint, timeout=timeout, cap=max_matches)
     if not quiet:
         for resolution in result.resolutions:
@@ -118,9 +150,9 @@ def query(
     click.echo(format_result(result, fmt), nl=False)
     if result.resolutions and not result.rows and result.boolean is None:
         found = "; ".join(f"{r.param} = {r.matches[0].name or r.matches[0].iri}" for r in result.resolutions)
+        about = "it" if len(result.resolutions) == 1 else "them"
         click.echo(
-            f"found {found}, but the graph holds no such facts about {'it' if len(result.resolutions) == 1 else 'them'}"
-            f" ({saved.name} has no rows)",
+            f"found {found}, but the graph holds no such facts about {about} ({saved.name} has no rows)",
             err=True,
         )
     if saved.kind == "check" and result.rows:
