@@ -438,13 +438,17 @@ def resolve(param: str, kind_name: str, text: str, select: Select, *, cap: int =
     except ProgkgError as exc:
         raise ProgkgError(f"parameter {param}: {exc.message}") from None
     if not found:
-        raise ProgkgError(_no_match(param, kind, text, select))
+        raise ProgkgError(no_match_message(param, kind, text, select))
     return Resolution(param, kind_name, text, found[:cap], len(found))
 
 
-def _no_match(param: str, kind: Kind, text: str, select: Select) -> str:
+def no_match_message(param: str, kind: Kind, text: str, select: Select) -> str:
     shown = text if len(text) <= 80 else text[:79] + "…"
-    head = f"parameter {param}: no {kind.noun} matches {shown!r}"
+    head = (
+        f"parameter {param}: no {kind.noun} matches {shown!r}"
+        if param
+        else f"no {kind.noun} matches {shown!r}"
+    )
     keys = textkeys.word_keys(text)
     if not keys and not textkeys.code_keys(text):
         return f"{head} (it holds no word to look for)"
@@ -455,7 +459,7 @@ def _no_match(param: str, kind: Kind, text: str, select: Select) -> str:
     close = suggestions(kind, text, select)
     if close:
         return f"{head}; close: " + " · ".join(close)
-    return f"{head}, and nothing close either (`progkg query` with a word of its name, or its code)"
+    return f"{head}, and nothing close either: try a word of its name, or its code"
 
 
 def suggestions(kind: Kind, text: str, select: Select, limit: int = 5) -> list[str]:

@@ -160,6 +160,60 @@ def query(
         ctx.exit(EXIT_NO)
 
 
+@click.command()
+@click.argument("thing", metavar="THING")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "turtle")),
+    default="text",
+    show_default=True,
+    help="text for people; turtle: the statements about it.",
+)
+@click.option("--endpoint", metavar="URL", help="Ask this SPARQL 1.1 endpoint instead of the built store.")
+@click.option(
+    "--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, show_default=True, help="Seconds."
+)
+def describe(thing: str, fmt: str, endpoint: str | None, timeout: float) -> None:
+    """What the graph says about THING, by source: each statement with the property's label and
+    the value's name, then what points at it.
+
+    THING is an IRI, a CURIE (id:rome/K1802), a code (K1802, RNCP24759) or a name in your own
+    words ("lobbyiste", "politiques européennes"), resolved as query parameters are. When it
+    names several things, the first three are described and the others counted.
+
+    \b
+    Examples:
+      progkg describe K1802
+      progkg describe "charge de communication"
+      progkg describe id:parcours/lille2/european-policies-and-project-management --format turtle
+    """
+    import pyoxigraph as ox
+
+    from progkg import describe as dsc
+    from progkg.queries import remote_select, store_select
+
+    if endpoint:
+        select = remote_select(endpoint, timeout)
+    else:
+        from progkg import store as st
+
+        select = store_select(st.open_store(paths.build_dir()))
+    found, total = dsc.describe(thing, select)
+    if total > len(found):
+        click.echo(f"{thing!r} names {total} things; the first {len(found)} are described", err=True)
+    if fmt == "turtle":
+        from progkg.iris import PREFIXES
+
+        triples = [t for d in found for t in d.triples()]
+        click.echo(
+            ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8"), nl=False
+        )
+        return
+    click.echo("\n".join(dsc.as_text(d) for d in found), nl=False)
+
+
 def register(cli: click.Group) -> None:
     """Add this module's commands to ``cli``."""
     cli.add_command(query)
+    cli.add_command(describe)
