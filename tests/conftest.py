@@ -15,6 +15,18 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 
 
+#: Tests that start a real Oxigraph server or read the real releases take seconds each: they
+#: are slow by nature, and `python -m pytest -m "not slow"` (the inner loop) leaves them out
+#: with the tests marked ``@pytest.mark.slow`` themselves. The full run (CI) runs everything.
+_SLOW_BY_NATURE = ("server", "shared_data")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if any(item.get_closest_marker(name) for name in _SLOW_BY_NATURE):
+            item.add_marker(pytest.mark.slow)
+
+
 def shared_data_or_skip() -> Path:
     """``../shared/data`` when present; skip the test when it is absent."""
     env = os.environ.get("PROGKG_SHARED_DATA")

@@ -17,6 +17,9 @@ from progkg.errors import ProgkgError
 from progkg.rdfio import read_rdf
 from progkg.store import open_store
 
+#: Slow: each broken input of the corpus is built (`pytest -m "not slow"` skips them).
+pytestmark = pytest.mark.slow
+
 CORPUS = Path(__file__).parent / "bad_inputs" / "turtle"
 CASES = sorted(CORPUS.glob("*.ttl"))
 

@@ -37,6 +37,9 @@ from progkg.importers.onisep import JOB_COLUMNS, TABLE_COLUMNS, read_items
 from progkg.linking.sssom import read_sssom_quads
 from progkg.store import open_store
 
+#: Slow: each broken or variant release is imported, Hypothesis makes more (`pytest -m "not slow"` skips).
+pytestmark = pytest.mark.slow
+
 CORPUS = Path(__file__).parent / "bad_inputs"
 
 #: kind → (fixture release, the folder name its copies get: imports name the folder they came from)

@@ -24,6 +24,7 @@ def test_each_source_has_its_own_named_graph(built: Path, repo: Path) -> None:
     assert G + "seeds/paris1-m2-cipt" in graphs
 
 
+@pytest.mark.slow
 def test_building_twice_gives_identical_bytes(tmp_path: Path, repo: Path) -> None:
     res = paths.resources(repo)
     build(res, tmp_path / "a")
@@ -61,6 +62,7 @@ def test_derived_data_is_the_same_for_the_same_graph(built: Path) -> None:
     assert b'"lobbyist"' in derive_nquads(graph)
 
 
+@pytest.mark.slow
 def test_blank_nodes_get_stable_names(project: Path, tmp_path: Path) -> None:
     (project / "data" / "extra.ttl").write_text(
         "@prefix s: <https://schema.org/> .\n"

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from import_support import ONISEP_FIXTURE
 
 from progkg.cli.progress import DELAY, on_terminal, reporter
@@ -34,6 +35,7 @@ def test_plain_lines_when_stderr_is_not_a_terminal(capsys) -> None:  # noqa: ANN
     ]
 
 
+@pytest.mark.slow
 def test_a_status_line_on_a_terminal_for_work_longer_than_a_second() -> None:
     screen = FakeTerminal()
     assert on_terminal(screen)
@@ -57,6 +59,7 @@ def test_quick_work_shows_no_status_line() -> None:
     assert "steps," not in screen.getvalue()
 
 
+@pytest.mark.slow
 def test_import_on_a_real_terminal_and_in_a_pipe(tmp_path: Path) -> None:
     """The real command: on a pseudo-terminal, steps as lines and no traceback; in a pipe, every
     progress message as a plain line, as before."""

@@ -34,6 +34,9 @@ from progkg.importers import onisep
 from progkg.importers.common import NQuads
 from progkg.importers.onisep import import_onisep
 
+#: Slow: each test imports fixture releases into a fresh build (`pytest -m "not slow"` skips them).
+pytestmark = pytest.mark.slow
+
 RNCP = ID + "rncp/"
 PARIS1 = ID + "programme/paris1/master-science-politique"
 IAE = ID + "programme/univ-lille/master-management-de-l-innovation"

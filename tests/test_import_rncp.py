@@ -37,6 +37,9 @@ from progkg.importers import rncp
 from progkg.importers.common import NQuads
 from progkg.importers.rncp import import_rncp
 
+#: Slow: each test imports fixture releases into a fresh build (`pytest -m "not slow"` skips them).
+pytestmark = pytest.mark.slow
+
 RNCP = ID + "rncp/"
 
 

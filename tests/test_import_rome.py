@@ -40,6 +40,9 @@ from progkg.importers import rome
 from progkg.importers.common import NQuads, decode
 from progkg.importers.rome import import_rome
 
+#: Slow: each test imports fixture releases into a fresh build (`pytest -m "not slow"` skips them).
+pytestmark = pytest.mark.slow
+
 ROME = ID + "rome/"
 
 

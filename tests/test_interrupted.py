@@ -15,6 +15,9 @@ from progkg import paths
 from progkg.build import build
 from progkg.store import open_store, write_lock
 
+#: Slow: every test builds in a subprocess and kills it (20 s each); `pytest -m "not slow"` leaves them out.
+pytestmark = pytest.mark.slow
+
 
 def _cli(project: Path, *args: str, **kwargs) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PROGKG_")}

@@ -22,6 +22,9 @@ from import_support import ROME_FIXTURE, mini_project
 
 from progkg.store import open_store, write_lock
 
+#: Slow: every test imports in a subprocess and kills it; `pytest -m "not slow"` leaves them out.
+pytestmark = pytest.mark.slow
+
 ROME = "https://w3id.org/progkg/graph/rome"
 
 

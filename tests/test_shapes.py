@@ -23,6 +23,9 @@ from progkg.validate import validate_files
 from progkg.validation.report import ValidationReport
 from progkg.validation.shapes import load_shapes_graph, read_model
 
+#: Slow: every shape's fixtures go through both engines (`pytest -m "not slow"` skips them).
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[1]
 SHAPES = REPO / "ontology" / "shapes.ttl"
 ONTOLOGY = REPO / "ontology" / "progkg.ttl"

@@ -17,6 +17,9 @@ from progkg.validate import ENGINES, validate, validate_files
 from progkg.validation.formats import to_json, to_text, to_turtle
 from progkg.validation.pyshacl_engine import read_report
 
+#: Slow: each test validates the seeds (both engines, the CLI, store mode); `-m "not slow"` skips them.
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[1]
 SHAPES = REPO / "ontology" / "shapes.ttl"
 ONTOLOGY = REPO / "ontology" / "progkg.ttl"

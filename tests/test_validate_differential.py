@@ -28,6 +28,9 @@ from progkg.validate import DEFAULT_ENGINE, validate_files, validate_graph, vali
 from progkg.validation.report import ValidationReport
 from progkg.validation.terms import add_quads
 
+#: Slow: every test runs pyshacl, the reference engine (seconds each); `pytest -m "not slow"` leaves them out.
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[1]
 SHAPES = REPO / "ontology" / "shapes.ttl"
 ONTOLOGY = REPO / "ontology" / "progkg.ttl"

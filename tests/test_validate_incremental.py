@@ -31,6 +31,9 @@ from progkg.validation import incremental
 from progkg.validation.formats import to_json, to_turtle
 from progkg.validation.report import ValidationReport
 
+#: Slow: each test validates generated graphs in full and incrementally (`pytest -m "not slow"` skips).
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[1]
 PK = "https://w3id.org/progkg/ontology#"
 ID = "https://w3id.org/progkg/id/"

@@ -108,6 +108,7 @@ def test_section_of(graphs: set[str], section: str) -> None:
     assert section_of(graphs) == section
 
 
+@pytest.mark.slow
 def test_default_report_is_short_and_all_prints_everything(
     built: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -128,6 +129,7 @@ def test_default_report_is_short_and_all_prints_everything(
     assert totals and full.count("\n  • ") == sum(int(n) for n in totals.groups())
 
 
+@pytest.mark.slow
 def test_onisep_only_certifications_are_not_asked_for_a_certifier(tmp_path: Path) -> None:
     """ONISEP's code table names certifications by code and title only: it promises no certifier
     and no ROME codes, so neither is reported; the fiches (rdfs:label) still are."""
