@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal
 
 from progkg.validation import pyshacl_engine, sparql_engine
+from progkg.validation.conformance import TooLarge
 from progkg.validation.report import ValidationResult
 from progkg.validation.shapes import ShapesModel
 from progkg.validation.terms import RDF_LANG_STRING, XSD_STRING, add_quads, to_oxigraph
@@ -105,7 +106,10 @@ def run(
     """
     reason = pyshacl_reason(model, literals)
     if reason is None:
-        return sparql_engine.run(store, model, progress), "sparql"
+        try:
+            return sparql_engine.run(store, model, progress), "sparql"
+        except TooLarge as exc:  # raised while compiling, before any query ran
+            reason = str(exc)
     notice(notice_line(reason))
     return pyshacl_engine.run(data_graph(), model.graph, pyshacl_progress), "pyshacl"
 

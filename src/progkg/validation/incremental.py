@@ -502,6 +502,8 @@ def check_reach(check: Check, targets: list[tuple[URIRef, Node]], cache: dict | 
             uses = _deepest(uses, {str(value): 0})  # ?this other ?_other
         elif parameter == SH.closed:
             return None  # every predicate of the focus node counts
+    if shape.uses_other_shapes:
+        return None  # conformance to other shapes (sh:node, sh:or…): their paths are not walked here
     if check.constraint is None:
         return Reach(frozenset(uses.items()), frozenset(walks))
     select = check.constraint.select

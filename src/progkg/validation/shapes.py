@@ -40,8 +40,21 @@ VALUE_PARAMETERS = {
     SH["in"]: SH.InConstraintComponent,
     SH.languageIn: SH.LanguageInConstraintComponent,
     SH["or"]: SH.OrConstraintComponent,
+    SH["and"]: SH.AndConstraintComponent,
+    SH["not"]: SH.NotConstraintComponent,
+    SH.xone: SH.XoneConstraintComponent,
+    SH.node: SH.NodeConstraintComponent,
     SH.lessThan: SH.LessThanConstraintComponent,
     SH.lessThanOrEquals: SH.LessThanOrEqualsConstraintComponent,
+}
+#: Parameters whose value is a shape or a list of shapes: checked by whether each value node
+#: conforms to those shapes (:mod:`progkg.validation.conformance`).
+LOGICAL = {SH.node, SH["not"], SH["and"], SH["or"], SH.xone}
+LISTS = {SH["and"], SH["or"], SH.xone}
+#: sh:qualifiedValueShape and the parameters read with it (property shapes only).
+QUALIFIED_PARAMETERS = {
+    SH.qualifiedMinCount: SH.QualifiedMinCountConstraintComponent,
+    SH.qualifiedMaxCount: SH.QualifiedMaxCountConstraintComponent,
 }
 #: Constraints comparing the value nodes with a constant or another property, or listing the
 #: properties a node may have: each compiled to queries of their own.
@@ -77,6 +90,7 @@ DESCRIPTIVE = {
     SH.sparql,
     SH.flags,  # read together with sh:pattern
     SH.ignoredProperties,  # read together with sh:closed
+    SH.qualifiedValueShapesDisjoint,  # read together with sh:qualifiedValueShape
     SH.prefixes,  # read with each sh:sparql constraint
     SH.declare,
 }
@@ -109,6 +123,9 @@ class Shape:
     properties: list[Node] = field(default_factory=list)
     sparql: list[SparqlConstraint] = field(default_factory=list)
     deactivated: bool = False
+    #: True when a constraint asks whether value nodes conform to other shapes (sh:node, sh:or
+    #: of shapes, sh:qualifiedValueShape…): what ``--changed`` cannot bound.
+    uses_other_shapes: bool = False
     #: Why the sparql engine cannot check this shape (a parameter it does not compile…).
     unsupported: list[str] = field(default_factory=list)
 
@@ -233,14 +250,23 @@ def _is_true(term: Node | None) -> bool:
     return isinstance(term, Literal) and term.datatype == XSD.boolean and str(term) == "true"
 
 
-def _datatype_alternatives(graph: Graph, members: Node) -> bool:
-    """True when an sh:or list holds only ``[ sh:datatype X ]`` members (what is compiled)."""
-    items = list(graph.items(members))
-    return bool(items) and all(
-        set(graph.predicates(m, None)) - {RDF.type} == {SH.datatype}
-        and len(list(graph.objects(m, SH.datatype))) == 1
-        for m in items
-    )
+def datatype_members(graph: Graph, members: Node) -> list[URIRef] | None:
+    """The datatypes of an sh:or list of ``[ sh:datatype X ]`` members only (compiled as one
+    test of the value, the common case), or None for any other list."""
+    datatypes = []
+    for member in graph.items(members):
+        found = list(graph.objects(member, SH.datatype))
+        if set(graph.predicates(member, None)) - {RDF.type} != {SH.datatype} or len(found) != 1:
+            return None
+        datatypes.append(found[0])
+    return datatypes or None
+
+
+def referenced_shapes(graph: Graph, parameter: URIRef, value: Node) -> list[Node]:
+    """The shapes a logical (or qualified) parameter's value names."""
+    if parameter in LISTS:
+        return list(graph.items(value))
+    return [value]
 
 
 def _implicit_class(graph: Graph, node: Node) -> bool:
@@ -259,6 +285,41 @@ def _sparql_problems(select: str, shape: Node) -> list[str]:
     return problems
 
 
+def _nested_problems(graph: Graph, shapes: dict[Node, Shape], shape: Shape) -> list[str]:
+    """Why the shapes that ``shape`` names by sh:node, sh:not, sh:and, sh:or, sh:xone or
+    sh:qualifiedValueShape cannot be compiled into a conformance test: a cycle (SHACL leaves
+    recursive shapes undefined), or a SPARQL constraint, a qualified shape, an unsupported
+    parameter or a property shape with sh:property somewhere below."""
+    roots = [
+        ref
+        for parameter, value in shape.parameters
+        if (parameter in LOGICAL or parameter == SH.qualifiedValueShape)
+        and not (parameter == SH["or"] and datatype_members(graph, value))
+        for ref in referenced_shapes(graph, parameter, value)
+    ]
+    name = _short(graph, shape.node)
+    for root in roots:
+        stack: list[tuple[Node, tuple[Node, ...]]] = [(root, (shape.node,))]
+        while stack:
+            node, trail = stack.pop()
+            if node in trail:
+                return [f"shape {name} names itself again through sh:node/sh:and/… (recursive shapes)"]
+            below = shapes.get(node)
+            if below is None:
+                return [f"shape {name} names {_short(graph, node)}, which is not a shape"]
+            if below.sparql:
+                return [f"shape {name} names the SPARQL-based shape {_short(graph, node)} by sh:node/sh:or/…"]
+            if below.unsupported:
+                return [f"shape {name} names {_short(graph, node)}: {below.unsupported[0]}"]
+            for parameter, value in below.parameters:
+                if parameter == SH.qualifiedValueShape:
+                    return [f"shape {name} names {_short(graph, node)}, which has a qualified value shape"]
+                if parameter in LOGICAL and not (parameter == SH["or"] and datatype_members(graph, value)):
+                    stack.extend((ref, (*trail, node)) for ref in referenced_shapes(graph, parameter, value))
+            stack.extend((prop, (*trail, node)) for prop in below.properties)
+    return []
+
+
 def read_model(graph: Graph, display: str = "shapes") -> ShapesModel:
     """The :class:`ShapesModel` of ``graph``."""
     nodes: set[Node] = set(graph.subjects(RDF.type, SH.NodeShape))
@@ -267,7 +328,11 @@ def read_model(graph: Graph, display: str = "shapes") -> ShapesModel:
     for predicate in TARGETS:
         nodes |= set(graph.subjects(predicate, None))
     shapes: dict[Node, Shape] = {}
-    for node in nodes:
+    pending = sorted(nodes, key=str)
+    while pending:
+        node = pending.pop()
+        if node in shapes:
+            continue
         path_node = graph.value(node, SH.path)
         shape = Shape(node=node, is_property=path_node is not None)
         if path_node is not None:
@@ -312,9 +377,16 @@ def read_model(graph: Graph, display: str = "shapes") -> ShapesModel:
                 continue
             if predicate == SH.select and (None, SH.sparql, node) in graph:
                 continue  # the shape is also a SPARQL constraint (its own sh:sparql): read above
-            if predicate == SH["or"] and not _datatype_alternatives(graph, value):
-                shape.unsupported.append(f"shape {_short(graph, node)} uses sh:or of shapes")
+            if (predicate in LOGICAL or predicate == SH.qualifiedValueShape) and not (
+                predicate == SH["or"] and datatype_members(graph, value)  # tested inline, not as shapes
+            ):
+                pending.extend(referenced_shapes(graph, predicate, value))
+                shape.uses_other_shapes = True
+            if predicate == SH.qualifiedValueShape and shape.is_property:
+                shape.parameters.append((predicate, value))
                 continue
+            if predicate in QUALIFIED_PARAMETERS and shape.is_property:
+                continue  # read with sh:qualifiedValueShape
             if (
                 predicate in VALUE_PARAMETERS
                 or predicate in RELATION_PARAMETERS
@@ -334,6 +406,9 @@ def read_model(graph: Graph, display: str = "shapes") -> ShapesModel:
             )
         shape.parameters.sort(key=lambda pv: (str(pv[0]), str(pv[1])))
         shapes[node] = shape
+        pending.extend(n for n in shape.properties if n not in shapes)
+    for shape in shapes.values():
+        shape.unsupported.extend(_nested_problems(graph, shapes, shape))
     # a component's parameters are not in the sh: namespace: nothing above would notice them
     declared = set(graph.subjects(SH.parameter, None)) | set(graph.subjects(RDF.type, SH.ConstraintComponent))
     for validator in (SH.validator, SH.nodeValidator, SH.propertyValidator):

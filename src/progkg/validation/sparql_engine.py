@@ -35,15 +35,18 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from progkg.errors import ProgkgError
+from progkg.validation.conformance import Conformance
 from progkg.validation.prebinding import projects_this
 from progkg.validation.report import PathExpr, ValidationResult, path_to_sparql
 from progkg.validation.shapes import (
+    LOGICAL,
     NODE_ONLY_PARAMETERS,
     PROPERTY_ONLY_PARAMETERS,
     RELATION_PARAMETERS,
     VALUE_PARAMETERS,
     Shape,
     ShapesModel,
+    datatype_members,
 )
 from progkg.validation.terms import to_oxigraph, to_rdflib
 
@@ -144,6 +147,7 @@ class Compiler:
         #: those of a full run, byte for byte.
         self.restrictable = restrictable
         self.slot = FOCUS + " " if restrictable else ""
+        self.conformance = Conformance(self)
 
     def subclasses(self, cls: URIRef) -> list[str]:
         """``cls`` and every class below it by ``rdfs:subClassOf*`` in the data (SHACL instances)."""
@@ -192,59 +196,56 @@ class Compiler:
             return (SH.targetObjectsOf, path[1]) in targets
         return False
 
-    def ok_datatype(self, datatype: URIRef) -> str:
-        """A SPARQL expression, never an error, true when ?v is a well-formed ``datatype`` literal."""
+    def ok_datatype(self, datatype: URIRef, v: str = "?v") -> str:
+        """A SPARQL expression, never an error, true when ``v`` is a well-formed ``datatype`` literal."""
         if datatype == RDF.langString:
-            return '(isLiteral(?v) && lang(?v) != "")'
-        base = f"(isLiteral(?v) && datatype(?v) = <{datatype}>"
+            return f'(isLiteral({v}) && lang({v}) != "")'
+        base = f"(isLiteral({v}) && datatype({v}) = <{datatype}>"
         if datatype in NUMERIC:
-            return base + " && isNumeric(?v))"
+            return base + f" && isNumeric({v}))"
         if datatype in CASTABLE:
-            return base + f" && !sameTerm(COALESCE(<{datatype}>(?v), {ILL_TYPED}), {ILL_TYPED}))"
+            return base + f" && !sameTerm(COALESCE(<{datatype}>({v}), {ILL_TYPED}), {ILL_TYPED}))"
         if datatype in LEXICAL:
-            return base + f" && REGEX(STR(?v), {_string(LEXICAL[datatype])}))"
+            return base + f" && REGEX(STR({v}), {_string(LEXICAL[datatype])}))"
         return base + ")"
 
-    def value_failure(self, shape: Shape, parameter: URIRef, value: Node) -> tuple[str, str]:
-        """(extra patterns, FILTER expression true when ?v fails) for a value constraint."""
+    def value_failure(
+        self, shape: Shape, parameter: URIRef, value: Node, v: str = "?v", this: str = "?this", tag: str = ""
+    ) -> tuple[str, str]:
+        """(extra patterns, FILTER expression true when the value ``v`` fails) for a value
+        constraint of ``shape`` on the focus node ``this``; ``tag`` keeps the helper variables
+        of one use apart from another's (shapes nested by sh:node, sh:or…)."""
         graph = self.model.graph
         if parameter == SH["class"]:
             classes = " ".join(self.subclasses(value))
-            return "", f"NOT EXISTS {{ VALUES ?_cc {{ {classes} }} ?v <{RDF.type}> ?_cc }}"
+            return "", f"NOT EXISTS {{ VALUES ?_cc{tag} {{ {classes} }} {v} <{RDF.type}> ?_cc{tag} }}"
         if parameter == SH.datatype:
-            return "", f"!{self.ok_datatype(value)}"
-        if parameter == SH["or"]:
-            alternatives = []
-            for member in graph.items(value):
-                keys = set(graph.predicates(member, None)) - {RDF.type}
-                datatype = graph.value(member, SH.datatype)
-                if keys != {SH.datatype} or datatype is None:
-                    raise ProgkgError(
-                        f"shape {shape.node}: the sparql engine compiles sh:or only over [ sh:datatype … ] "
-                        "members; run with --engine pyshacl"
-                    )
-                alternatives.append(self.ok_datatype(datatype))
+            return "", f"!{self.ok_datatype(value, v)}"
+        if parameter == SH["or"] and datatype_members(graph, value) is not None:
+            alternatives = [self.ok_datatype(datatype, v) for datatype in datatype_members(graph, value)]
             return "", "!(" + " || ".join(alternatives) + ")"
+        if parameter in LOGICAL:
+            return "", self.conformance.failure(parameter, value, v)
         if parameter == SH.nodeKind:
-            return "", NODE_KINDS[value]
+            return "", NODE_KINDS[value].replace("?v", v)
         if parameter in COMPARISONS:
-            return "", f"!COALESCE(?v {COMPARISONS[parameter]} {sparql_term(value)}, false)"
+            return "", f"!COALESCE({v} {COMPARISONS[parameter]} {sparql_term(value)}, false)"
         if parameter == SH.minLength:
-            return "", f"(isBlank(?v) || STRLEN(STR(?v)) < {int(value)})"
+            return "", f"(isBlank({v}) || STRLEN(STR({v})) < {int(value)})"
         if parameter == SH.maxLength:
-            return "", f"(isBlank(?v) || STRLEN(STR(?v)) > {int(value)})"
+            return "", f"(isBlank({v}) || STRLEN(STR({v})) > {int(value)})"
         if parameter == SH.pattern:
             flags = f", {_string(shape.flags)}" if shape.flags else ""
-            return "", f"(isBlank(?v) || !REGEX(STR(?v), {_string(str(value))}{flags}))"
+            return "", f"(isBlank({v}) || !REGEX(STR({v}), {_string(str(value))}{flags}))"
         if parameter == SH["in"]:
-            members = [f"sameTerm(?v, {sparql_term(m)})" for m in graph.items(value)]
+            members = [f"sameTerm({v}, {sparql_term(m)})" for m in graph.items(value)]
             return "", "!(" + (" || ".join(members) or "false") + ")"
         if parameter == SH.languageIn:
-            tags = [f"langMatches(lang(?v), {_string(str(t))})" for t in graph.items(value)]
-            return "", "(!isLiteral(?v) || !(" + (" || ".join(tags) or "false") + "))"
+            tags = [f"langMatches(lang({v}), {_string(str(t))})" for t in graph.items(value)]
+            return "", f"(!isLiteral({v}) || !(" + (" || ".join(tags) or "false") + "))"
         if parameter in (SH.lessThan, SH.lessThanOrEquals):
             op = "<" if parameter == SH.lessThan else "<="
-            return f"?this <{value}> ?_other .", f"!COALESCE(?v {op} ?_other, false)"
+            return f"{this} <{value}> ?_other{tag} .", f"!COALESCE({v} {op} ?_other{tag}, false)"
         raise ProgkgError(f"shape {shape.node}: {parameter} is not compiled by the sparql engine")
 
     def values_of(self, shape: Shape, var: str) -> str:
@@ -252,6 +253,19 @@ class Compiler:
         if shape.is_property:
             return f"?this {path_to_sparql(shape.path)} {var} ."
         return f"BIND (?this AS {var})"
+
+    def closed_allowed(self, shape: Shape) -> list[URIRef]:
+        """The predicates a sh:closed shape allows: its property shapes' predicate paths and
+        its sh:ignoredProperties (SHACL 4.8.1)."""
+        graph = self.model.graph
+        allowed = {
+            other.path
+            for node in shape.properties
+            if (other := self.model.shapes.get(node)) is not None and isinstance(other.path, URIRef)
+        }
+        for listed in graph.objects(shape.node, SH.ignoredProperties):
+            allowed |= {item for item in graph.items(listed) if isinstance(item, URIRef)}
+        return sorted(allowed)
 
     def relation_checks(
         self,
@@ -296,15 +310,8 @@ class Compiler:
         if parameter == SH.closed:
             if not (isinstance(value, Literal) and value.datatype == XSD.boolean and str(value) == "true"):
                 return []
-            graph = self.model.graph
-            allowed = {
-                other.path
-                for node in shape.properties
-                if (other := self.model.shapes.get(node)) is not None and isinstance(other.path, URIRef)
-            }
-            for listed in graph.objects(shape.node, SH.ignoredProperties):
-                allowed |= {item for item in graph.items(listed) if isinstance(item, URIRef)}
-            keep = f"FILTER (?_p NOT IN ({', '.join(f'<{p}>' for p in sorted(allowed))})) " if allowed else ""
+            allowed = self.closed_allowed(shape)
+            keep = f"FILTER (?_p NOT IN ({', '.join(f'<{p}>' for p in allowed)})) " if allowed else ""
             query = f"SELECT DISTINCT ?this ?_p ?v WHERE {{ {focus} ?this ?_p ?v . {keep}}}"
             return [Check(shape, (component,), query, label, has_value=True, path_var="_p")]
         raise ProgkgError(f"shape {shape.node}: {parameter} is not compiled by the sparql engine")
@@ -339,13 +346,18 @@ class Compiler:
             keep_focus = "" if implied else f" FILTER ({self.is_focus(targets)})"
             merged: list[tuple[URIRef, str]] = []
             for parameter, value in shape.parameters:
+                label = f"{name} {parameter.split('#')[-1]}"
+                if parameter == SH.qualifiedValueShape:  # two components, each its own query
+                    checks.extend(
+                        self.conformance.qualified_checks(shape, self.focus(targets), value, label, Check)
+                    )
+                    continue
                 component = (
                     VALUE_PARAMETERS.get(parameter)
                     or RELATION_PARAMETERS.get(parameter)
                     or NODE_ONLY_PARAMETERS.get(parameter)
                     or PROPERTY_ONLY_PARAMETERS[parameter]
                 )
-                label = f"{name} {parameter.split('#')[-1]}"
                 if parameter in RELATION_PARAMETERS or parameter in NODE_ONLY_PARAMETERS:
                     checks.extend(self.relation_checks(shape, targets, parameter, value, component, label))
                 elif parameter == SH.minCount:
