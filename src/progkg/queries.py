@@ -694,6 +694,7 @@ def store_select(store: ox.Store):  # noqa: ANN201 — a search.Select
         names = [v.value for v in answer.variables]
         return [{name: solution[name] for name in names} for solution in answer]
 
+    select.store = store  # type: ignore[attr-defined] — lets the search read its index directly
     return select
 
 
