@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
@@ -397,6 +397,12 @@ def read_model(graph: Graph, display: str = "shapes") -> ShapesModel:
                 continue
             if str(predicate).startswith(str(SH)):
                 shape.unsupported.append(f"shape {_short(graph, node)} uses {_short(graph, predicate)}")
+        constants = [v for k, v in shape.targets if k == SH.targetNode]
+        constants += [v for k, v in shape.parameters if k == SH.hasValue]
+        constants += [m for k, v in shape.parameters if k == SH["in"] for m in graph.items(v)]
+        if any(isinstance(c, BNode) for c in constants):
+            # a query cannot name an existing blank node
+            shape.unsupported.append(f"shape {_short(graph, node)} names a blank node as a constant")
         if shape.is_property and shape.properties:
             # its nested shapes' focus nodes are its value nodes, which targets_of cannot express
             shape.unsupported.append(f"shape {_short(graph, node)} has sh:property under a property shape")
