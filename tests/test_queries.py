@@ -661,3 +661,16 @@ def test_cli_without_a_build(
     monkeypatch.chdir(REPO)
     code, _, err = run_cli(["query", "programmes"], capsys)
     assert code == 2 and "run `progkg build` first" in err
+
+
+def test_courses_listed_under_a_semester_in_a_block_are_taught_courses(built: Path) -> None:
+    """The IAE brochure lists the courses of BCC 2 to 5 under each block, naming no unit: they
+    hang from the semester (pk:hasCourse) with their block (pk:block), and courses-of-parcours
+    lists them with the block in the unit column (they went missing when the made-up units were
+    removed from the seed)."""
+    rows = ask("courses-of-parcours", built, parcours=MPT).values()
+    by_block = [r for r in rows if r[2] and r[2].startswith("BCC 5")]
+    assert {r[1] for r in by_block} == {"3", "4"}
+    assert any(r[3] == "Mémoire" for r in by_block)
+    units = [r for r in rows if r[2] and r[2].startswith("UE : ")]
+    assert units, "the units the brochure does name stay"
