@@ -122,27 +122,29 @@ def test_missing_and_unknown_files_are_errors(tmp_path: Path, shapes: Path, caps
 
 
 def test_unsupported_shapes_go_to_pyshacl_with_one_line(tmp_path: Path, capsys) -> None:
-    """A node-level sh:not is not compiled: the run goes to pyshacl and finds the violation."""
-    shapes = tmp_path / "not.ttl"
+    """sh:property under a property shape is not compiled: the run goes to pyshacl and finds
+    the violation on the outer shape's value node."""
+    shapes = tmp_path / "nested.ttl"
     shapes.write_text(
         "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
-        "ex:NotAdmin a sh:NodeShape ; sh:targetClass ex:Person ; sh:not [ sh:class ex:Admin ] .\n",
+        "ex:PersonShape a sh:NodeShape ; sh:targetClass ex:Person ;\n"
+        "  sh:property [ sh:path ex:address ; sh:property [ sh:path ex:city ; sh:minCount 1 ] ] .\n",
         encoding="utf-8",
     )
     data = tmp_path / "d.ttl"
     data.write_text(
-        "@prefix ex: <http://example.org/> .\nex:ann a ex:Person .\nex:root a ex:Person , ex:Admin .\n",
+        "@prefix ex: <http://example.org/> .\nex:ann a ex:Person ; ex:address ex:a1 .\n"
+        "ex:bob a ex:Person ; ex:address ex:a2 .\nex:a2 ex:city ex:paris .\n",
         encoding="utf-8",
     )
-    code, out, err = run_cli(
-        ["validate", "-q", "--format", "json", str(data), "--shapes", str(shapes)], capsys
-    )
+    args = ["validate", "-q", "--format", "json", str(data), "--shapes", str(shapes)]
+    code, out, err = run_cli(args, capsys)
     assert code == 1
     notices = [line for line in err.splitlines() if line.startswith("progkg: validating with pyshacl")]
-    assert len(notices) == 1 and "sh:not" in notices[0]
+    assert len(notices) == 1 and "sh:property under a property shape" in notices[0]
     [result] = json.loads(out)
-    assert result["focusNode"]["value"] == "http://example.org/root"
-    assert result["sourceConstraintComponent"] == str(SH.NotConstraintComponent)
+    assert result["focusNode"]["value"] == "http://example.org/a1"
+    assert result["sourceConstraintComponent"] == str(SH.MinCountConstraintComponent)
 
 
 def test_compiled_shapes_stay_on_the_fast_engine(tmp_path: Path, shapes: Path, capsys) -> None:

@@ -30,3 +30,27 @@ def test_rewritten_literals_are_found_and_canonical_ones_pass() -> None:
     assert rewritten_literal([*canonical, ox.Literal("x", language="fr"), ox.Literal("plain")]) is None
     for odd in (lit("5", "int"), lit("1", "boolean"), lit("4.0", "decimal"), lit("01", "integer")):
         assert rewritten_literal([*canonical, odd]) == odd
+
+
+def test_a_rewritten_literal_no_check_looks_at_stays_fast_and_is_reported_as_written(tmp_path: Path) -> None:
+    """ "4.0"^^xsd:decimal is stored as "4": harmless to sh:maxInclusive (a value comparison), so
+    the fast engine runs, and the result gives the value back as the file wrote it."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import XSD as RDFLIB_XSD
+
+    from progkg.validate import validate_files
+
+    prefixes = "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        prefixes + "ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:ects ;\n"
+        "  sh:property [ sh:path ex:ects ; sh:maxInclusive 3 ; sh:maxCount 1 ] .\n",
+        encoding="utf-8",
+    )
+    data = prefixes + "ex:a ex:ects 4.0 .\nex:b ex:ects 2.50 .\n"
+    report = validate_files([], shapes, engine="sparql", texts=[data])
+    assert report.engine == "sparql"
+    assert [(r.focus, r.value) for r in report.results] == [
+        (URIRef("http://example.org/a"), Literal("4.0", datatype=RDFLIB_XSD.decimal, normalize=False))
+    ]
+    assert str(report.results[0].value) == "4.0"

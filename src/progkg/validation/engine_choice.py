@@ -23,26 +23,32 @@ of the build stays on the fast engine.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal
+from rdflib.namespace import SH
+from rdflib.term import Node
 
 from progkg.validation import pyshacl_engine, sparql_engine
 from progkg.validation.conformance import TooLarge
 from progkg.validation.report import ValidationResult
 from progkg.validation.shapes import ShapesModel
-from progkg.validation.terms import RDF_LANG_STRING, XSD_STRING, add_quads, to_oxigraph
+from progkg.validation.terms import RDF_LANG_STRING, XSD_STRING, add_quads, to_oxigraph, to_rdflib
 
 Notice = Callable[[str], None]
 
 _SCRATCH_S = ox.NamedNode("urn:x-progkg:literal-check")
+_SCRATCH_P = ox.NamedNode("urn:x-progkg:value")
 
 
-def rewritten_literal(literals: Iterable[ox.Literal]) -> ox.Literal | None:
-    """A literal among ``literals`` that the Oxigraph store does not keep as written, or None.
+def store_forms(literals: Iterable[ox.Literal]) -> tuple[dict[ox.Literal, ox.Literal], set[ox.Literal]]:
+    """(written → stored for each typed literal the Oxigraph store does not keep as written,
+    every distinct typed literal).
 
     Measured rather than predicted: the distinct typed literals go through a scratch store
-    and come back; any that does not come back unchanged (or merged with another) is one.
+    and come back; those that do not come back unchanged go through a second one, each under
+    a subject of its own, to see what each becomes.
     """
     distinct = {
         lit
@@ -52,14 +58,25 @@ def rewritten_literal(literals: Iterable[ox.Literal]) -> ox.Literal | None:
         and lit.datatype.value not in (XSD_STRING, RDF_LANG_STRING)
     }
     if not distinct:
-        return None
+        return {}, distinct
     scratch = ox.Store()
-    predicate = ox.NamedNode("urn:x-progkg:value")
-    scratch.extend(ox.Quad(_SCRATCH_S, predicate, lit) for lit in distinct)
+    scratch.extend(ox.Quad(_SCRATCH_S, _SCRATCH_P, lit) for lit in distinct)
     back = {quad.object for quad in scratch}
     if back == distinct:
-        return None
-    return min((lit for lit in distinct if lit not in back), key=str, default=None)
+        return {}, distinct
+    missing = sorted((lit for lit in distinct if lit not in back), key=str)
+    probe = ox.Store()
+    probe.extend(
+        ox.Quad(ox.NamedNode(f"urn:x-progkg:literal:{i}"), _SCRATCH_P, lit) for i, lit in enumerate(missing)
+    )
+    changed = {missing[int(q.subject.value.rsplit(":", 1)[1])]: q.object for q in probe}
+    return changed, distinct
+
+
+def rewritten_literal(literals: Iterable[ox.Literal]) -> ox.Literal | None:
+    """A literal among ``literals`` that the Oxigraph store does not keep as written, or None."""
+    changed, _ = store_forms(literals)
+    return min(changed, key=str, default=None)
 
 
 def data_literals(quads: Iterable[ox.Quad]) -> Iterable[ox.Literal]:
@@ -67,20 +84,79 @@ def data_literals(quads: Iterable[ox.Quad]) -> Iterable[ox.Literal]:
     return (quad.object for quad in quads if isinstance(quad.object, ox.Literal))
 
 
-def shapes_literals(shapes: Graph) -> Iterable[ox.Literal]:
-    """The literals of the shapes graph (sh:in members, sh:hasValue, literal sh:targetNode…)."""
-    return (to_oxigraph(o) for o in shapes.objects() if isinstance(o, Literal))
+def shape_constants(model: ShapesModel) -> Iterable[ox.Literal]:
+    """The literals the compiled queries compare data terms with (sh:in members, sh:hasValue,
+    literal sh:targetNode): other literals of the shapes (counts, bounds, patterns) are read
+    by progkg itself, not through the store."""
+    graph = model.graph
+    for shape in model.shapes.values():
+        found = [v for k, v in shape.targets if k == SH.targetNode]
+        found += [v for k, v in shape.parameters if k == SH.hasValue]
+        found += [m for k, v in shape.parameters if k == SH["in"] for m in graph.items(v)]
+        yield from (to_oxigraph(v) for v in found if isinstance(v, Literal))
+
+
+#: Checks whose outcome depends on a literal's lexical form or exact term, not only its value.
+FORM_SENSITIVE = {SH.pattern, SH.minLength, SH.maxLength, SH["in"], SH.hasValue}
+
+
+def _form_check(model: ShapesModel, datatype_changed: bool) -> str | None:
+    """The first check of ``model`` that a rewritten literal could fool, or None."""
+    for shape in model.shapes.values():
+        if shape.sparql:
+            return f"the SPARQL constraint of {shape.node}"
+        for parameter, _value in shape.parameters:
+            if parameter in FORM_SENSITIVE or (datatype_changed and parameter in (SH.datatype, SH["or"])):
+                return f"{parameter.n3(model.graph.namespace_manager)} of {shape.node}"
+    return None
+
+
+@dataclass
+class Plan:
+    """How a run goes: ``reason`` to hand it to pyshacl (None: the fast engine), and the
+    literals to give back as written in the fast engine's results (store form → written)."""
+
+    reason: str | None
+    written: dict[Node, Node] = field(default_factory=dict)
+
+
+def plan(model: ShapesModel, literals: Iterable[ox.Literal] = ()) -> Plan:
+    """Whether the sparql engine can check this run exactly.
+
+    A literal the store rewrites is harmless when no check looks at its form (only value
+    comparisons, counts, classes, node kinds…) and no two written literals become one: the
+    fast engine then runs, and its results are given the literals back as written.
+    """
+    if model.unsupported:
+        more = len(model.unsupported) - 1
+        return Plan(model.unsupported[0] + (f" (and {more} more)" if more else ""))
+    # the queries' constants are rewritten the same way as the data (sh:targetNode "4.0" gives
+    # the focus node "4"): they are mapped back, or refused, with the data's literals
+    changed, distinct = store_forms([*shape_constants(model), *literals])
+    if not changed:
+        return Plan(None)
+    found = min(changed, key=str)
+    stored = list(changed.values())
+    if len(set(stored)) < len(stored) or any(form in distinct for form in stored):
+        return Plan(f"two literals of the data, {found} among them, would become one in the Oxigraph store")
+    datatype_changed = any(w.datatype != s.datatype for w, s in changed.items())
+    check = _form_check(model, datatype_changed)
+    if check is not None:
+        return Plan(f"the literal {found} would not be kept as written by the Oxigraph store ({check})")
+    return Plan(None, {to_rdflib(s): to_rdflib(w) for w, s in changed.items()})
 
 
 def pyshacl_reason(model: ShapesModel, literals: Iterable[ox.Literal] = ()) -> str | None:
     """Why the sparql engine cannot check this run exactly, or None when it can."""
-    if model.unsupported:
-        more = len(model.unsupported) - 1
-        return model.unsupported[0] + (f" (and {more} more)" if more else "")
-    found = rewritten_literal([*shapes_literals(model.graph), *literals])
-    if found is not None:
-        return f"the literal {found} would not be kept as written by the Oxigraph store"
-    return None
+    return plan(model, literals).reason
+
+
+def _as_written(result: ValidationResult, written: dict[Node, Node]) -> ValidationResult:
+    return replace(
+        result,
+        focus=written.get(result.focus, result.focus),
+        value=written.get(result.value, result.value) if result.value is not None else None,
+    )
 
 
 def notice_line(reason: str) -> str:
@@ -104,12 +180,17 @@ def run(
     ``literals`` are the data's literals as parsed (empty for the build's dump, which the
     store wrote).
     """
-    reason = pyshacl_reason(model, literals)
+    chosen = plan(model, literals)
+    reason = chosen.reason
     if reason is None:
         try:
-            return sparql_engine.run(store, model, progress), "sparql"
+            results = sparql_engine.run(store, model, progress)
         except TooLarge as exc:  # raised while compiling, before any query ran
             reason = str(exc)
+        else:
+            if chosen.written:
+                results = [_as_written(r, chosen.written) for r in results]
+            return results, "sparql"
     notice(notice_line(reason))
     return pyshacl_engine.run(data_graph(), model.graph, pyshacl_progress), "pyshacl"
 
