@@ -385,8 +385,10 @@ def read_model(graph: Graph, display: str = "shapes") -> ShapesModel:
             if predicate == SH.qualifiedValueShape and shape.is_property:
                 shape.parameters.append((predicate, value))
                 continue
-            if predicate in QUALIFIED_PARAMETERS and shape.is_property:
-                continue  # read with sh:qualifiedValueShape
+            if predicate in QUALIFIED_PARAMETERS and (
+                shape.is_property or (node, SH.qualifiedValueShape, None) not in graph
+            ):
+                continue  # read with sh:qualifiedValueShape; without it, no component is active
             if (
                 predicate in VALUE_PARAMETERS
                 or predicate in RELATION_PARAMETERS
