@@ -66,3 +66,36 @@ def test_queries_that_mean_the_same_joined_are_bulk(query: str) -> None:
 )
 def test_what_shacl_refuses_is_refused(query: str) -> None:
     assert syntax_problem(query) is not None
+
+
+PREFIXES = "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
+# a FILTER alone in a UNION branch: joined to all focus nodes it would see no $this
+UNION_SHAPE = """
+ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select \"\"\"
+    PREFIX ex: <http://example.org/>
+    SELECT $this WHERE { { FILTER (false) } UNION { FILTER ($this = ex:bad) } }\"\"\" ] .
+"""
+
+
+def test_a_query_a_join_would_change_runs_per_focus_node_on_the_fast_engine(tmp_path) -> None:
+    from rdflib import URIRef
+
+    from progkg.validate import validate_files
+
+    shapes = tmp_path / "s.ttl"
+    shapes.write_text(PREFIXES + UNION_SHAPE, encoding="utf-8")
+    data = PREFIXES + "ex:good a ex:C .\nex:bad a ex:C .\n"
+    report = validate_files([], shapes, engine="sparql", texts=[data])
+    assert report.engine == "sparql"
+    assert [r.focus for r in report.results] == [URIRef("http://example.org/bad")]
+    # (pyshacl 0.40 reports ex:good as well here, though it passes W3C pre-binding-002 with one focus node)
+
+
+def test_a_blank_focus_node_sends_a_per_focus_query_to_pyshacl(tmp_path) -> None:
+    from progkg.validate import validate_files
+
+    shapes = tmp_path / "s.ttl"
+    shapes.write_text(PREFIXES + UNION_SHAPE, encoding="utf-8")
+    report = validate_files([], shapes, engine="sparql", texts=[PREFIXES + "[] a ex:C .\nex:bad a ex:C .\n"])
+    assert report.engine == "pyshacl"
+    assert "http://example.org/bad" in {str(r.focus) for r in report.results}

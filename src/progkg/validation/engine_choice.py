@@ -185,7 +185,7 @@ def run(
     if reason is None:
         try:
             results = sparql_engine.run(store, model, progress)
-        except TooLarge as exc:  # raised while compiling, before any query ran
+        except (TooLarge, sparql_engine.BlankFocus) as exc:  # what the queries found so far is dropped
             reason = str(exc)
         else:
             if chosen.written:

@@ -504,6 +504,8 @@ def check_reach(check: Check, targets: list[tuple[URIRef, Node]], cache: dict | 
             return None  # every predicate of the focus node counts
     if shape.uses_other_shapes:
         return None  # conformance to other shapes (sh:node, sh:or…): their paths are not walked here
+    if check.focus_query is not None:
+        return None  # a SPARQL constraint run once per focus node: re-run whole
     if check.constraint is None:
         return Reach(frozenset(uses.items()), frozenset(walks))
     select = check.constraint.select

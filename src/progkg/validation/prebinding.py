@@ -26,11 +26,16 @@ _MASKS = re.compile(
 )
 _PARENS = re.compile(r"\([^()]*\)")
 _SUBSELECT = re.compile(r"\s*SELECT\b(?P<projection>.*?)(?:\bWHERE\s*)?\{", re.IGNORECASE | re.DOTALL)
+#: A SELECT and its projection, anywhere in a (masked) query.
+SELECT_HEAD = re.compile(r"\bSELECT\b(?P<projection>.*?)(?:\bWHERE\s*)?\{", re.IGNORECASE | re.DOTALL)
 
 
-def mask(query: str) -> str:
+def mask(query: str, keep_length: bool = False) -> str:
     """``query`` with string literals, IRIs and comments blanked, so that keywords and
-    braces inside them are not read as syntax."""
+    braces inside them are not read as syntax (``keep_length``: blanked with spaces, so that
+    positions in the result are positions in ``query``)."""
+    if keep_length:
+        return _MASKS.sub(lambda m: m.group(0)[0] + " " * (len(m.group(0)) - 1), query)
     return _MASKS.sub(
         lambda m: "<>" if m.group(0).startswith("<") else ('""' if m.group(0)[0] in "\"'" else ""), query
     )

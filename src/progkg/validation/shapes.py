@@ -106,6 +106,9 @@ class SparqlConstraint:
     node: Node
     select: str  # with PREFIX declarations prepended
     messages: tuple[tuple[str, str], ...]
+    #: Why joining the query to all focus nodes would change its meaning (None: it would not);
+    #: such a query is run once per focus node, ``$this`` written in (SHACL's pre-binding).
+    per_focus: str | None = None
 
 
 @dataclass
@@ -275,13 +278,10 @@ def _implicit_class(graph: Graph, node: Node) -> bool:
 
 
 def _sparql_problems(select: str, shape: Node) -> list[str]:
-    """Why the fast engine cannot run a SPARQL constraint's query for all focus nodes at once."""
+    """Why the fast engine cannot run a SPARQL constraint's query at all."""
     problems = []
     if re.search(r"[?$]currentShape\b", select) and not isinstance(shape, URIRef):
         problems.append("$currentShape of a blank-node shape")
-    bulk = bulk_problem(select)
-    if bulk:
-        problems.append(bulk)
     return problems
 
 
@@ -370,6 +370,7 @@ def read_model(graph: Graph, display: str = "shapes") -> ShapesModel:
                     node=constraint,
                     select=(prefixes + "\n" if prefixes else "") + str(select),
                     messages=_messages(graph, constraint),
+                    per_focus=bulk_problem(str(select)),
                 )
             )
         for predicate, value in graph.predicate_objects(node):

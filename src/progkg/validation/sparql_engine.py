@@ -36,7 +36,7 @@ from rdflib.term import Node
 
 from progkg.errors import ProgkgError
 from progkg.validation.conformance import Conformance
-from progkg.validation.prebinding import projects_this
+from progkg.validation.prebinding import SELECT_HEAD, THIS, mask, projects_this
 from progkg.validation.report import PathExpr, ValidationResult, path_to_sparql
 from progkg.validation.shapes import (
     LOGICAL,
@@ -111,6 +111,9 @@ class Check:
     name: str
     has_value: bool
     constraint: object | None = None  # the SparqlConstraint, for sh:sparql checks
+    #: For a sh:sparql query run once per focus node: the query listing the focus nodes
+    #: (``query`` then has :data:`THIS_SLOT` where the focus node is written in).
+    focus_query: str | None = None
     path_var: str | None = None  # sh:closed: the result path is this variable (the predicate)
 
     def reports_value(self, component: URIRef) -> bool:
@@ -433,6 +436,21 @@ class Compiler:
                 )
                 checks.append(Check(shape, tuple(c for c, _ in merged), query, label, has_value=True))
             for constraint in shape.sparql:
+                if constraint.per_focus:
+                    checks.append(
+                        Check(
+                            shape,
+                            (SH.SPARQLConstraintComponent,),
+                            prebound(_constants(constraint.select, shape)),
+                            f"{name} sparql (per focus node)",
+                            has_value=True,
+                            constraint=constraint,
+                            focus_query="SELECT DISTINCT ?this WHERE { "
+                            + " UNION ".join("{ " + b + " }" for b in self.branches(targets))
+                            + " }",
+                        )
+                    )
+                    continue
                 checks.append(
                     Check(
                         shape,
@@ -446,6 +464,49 @@ class Compiler:
         return checks
 
 
+def _constants(select: str, shape: Shape) -> str:
+    """``select`` with the pre-bound ``$shapesGraph``, ``$currentShape`` and ``$PATH`` written in."""
+    if re.search(r"[?$]currentShape\b", select) and not isinstance(shape.node, URIRef):
+        raise ProgkgError(f"shape {shape.node}: $currentShape of a blank-node shape is not compiled")
+    # pre-bound to constants, so written in as constants (bound() of a constant does not parse)
+    select = re.sub(r"\bbound\s*\(\s*[?$](shapesGraph|currentShape)\s*\)", "(true)", select, flags=re.I)
+    select = re.sub(r"[?$]shapesGraph\b", f"<{SHAPES_GRAPH}>", select)
+    if "$PATH" in select:
+        if shape.path is None:
+            raise ProgkgError(f"shape {shape.node}: $PATH in the SPARQL constraint of a node shape")
+        select = select.replace("$PATH", path_to_sparql(shape.path))
+    return re.sub(r"[?$]currentShape\b", lambda _m: f"<{shape.node}>", select)
+
+
+#: Where :func:`prebound` queries take the focus node, written as a SPARQL term.
+THIS_SLOT = "\x00THIS\x00"
+
+
+def prebound(select: str) -> str:
+    """``select`` with every ``$this`` replaced by :data:`THIS_SLOT` — SHACL's pre-binding, exactly:
+    the focus node is written wherever ``$this`` occurs, inner groups and sub-selects included.
+    In a SELECT's projection, ``$this`` becomes ``(THIS AS ?this)`` (and ``GROUP BY $this``
+    groups by the constant, one group), so the rows still name their focus node."""
+    select = re.sub(r"\bbound\s*\(\s*[?$]this\s*\)", "(true)", select, flags=re.I)
+    masked = mask(select, keep_length=True)
+    spans = [(m.start("projection"), m.end("projection")) for m in SELECT_HEAD.finditer(masked)]
+    out, last = [], 0
+    for match in THIS.finditer(masked):
+        start, end = match.span()
+        index = next((i for i, (a, b) in enumerate(spans) if a <= start < b), None)
+        out.append(select[last:start])
+        head = masked[spans[index][0] : start] if index is not None else ""
+        if index is None or head.count("(") > head.count(")"):  # in the pattern, or in an expression
+            out.append(THIS_SLOT)
+        elif index == 0:
+            out.append(f"({THIS_SLOT} AS ?this)")
+        else:  # a sub-select: its ?this would clash with the outer (THIS AS ?this)
+            out.append(f"({THIS_SLOT} AS ?_prebound{index})")
+        last = end
+    out.append(select[last:])
+    return "".join(out)
+
+
 def _bulk_sparql(select: str, focus: str, shape: Shape, slot: str = "") -> str:
     """A SPARQL constraint's SELECT run for every focus node at once.
 
@@ -454,17 +515,7 @@ def _bulk_sparql(select: str, focus: str, shape: Shape, slot: str = "") -> str:
     :func:`_restrictable_subselects`), so that a restricted run does not compute the
     constraint's aggregates for the whole graph.
     """
-    if re.search(r"[?$]currentShape\b", select) and not isinstance(shape.node, URIRef):
-        raise ProgkgError(f"shape {shape.node}: $currentShape of a blank-node shape is not compiled")
-    # pre-bound to constants, so written in as constants (bound() of a constant does not parse)
-    select = re.sub(r"\bbound\s*\(\s*[?$](shapesGraph|currentShape)\s*\)", "(true)", select, flags=re.I)
-    select = re.sub(r"[?$]shapesGraph\b", f"<{SHAPES_GRAPH}>", select)
-    query = re.sub(r"\$this\b", "?this", select)
-    if "$PATH" in query:
-        if shape.path is None:
-            raise ProgkgError(f"shape {shape.node}: $PATH in the SPARQL constraint of a node shape")
-        query = query.replace("$PATH", path_to_sparql(shape.path))
-    query = re.sub(r"[?$]currentShape\b", lambda _m: f"<{shape.node}>", query)
+    query = re.sub(r"\$this\b", "?this", _constants(select, shape))
     if not projects_this(query):
         # pre-bound, $this need not be projected; joined, it must be, to know the focus node
         query = re.sub(
@@ -555,22 +606,48 @@ def _fill(template: str, bindings: dict[str, Node]) -> str:
     return template
 
 
-def run_check(store: ox.Store, check: Check, data_graphs: list | None = None) -> list[ValidationResult]:
+class BlankFocus(ProgkgError):
+    """A per-focus-node SPARQL constraint met a blank focus node, which a query cannot name:
+    the run is handed to pyshacl."""
+
+
+def _per_focus(store: ox.Store, check: Check, query_kw: dict) -> list[ValidationResult]:
+    results: list[ValidationResult] = []
+    for row in store.query(check.focus_query, **query_kw):
+        focus = row["this"]
+        if isinstance(focus, ox.BlankNode):
+            raise BlankFocus(
+                f"shape {check.shape.node}: its SPARQL constraint must be run for each focus node "
+                f"({check.constraint.per_focus}), and one is a blank node"
+            )
+        text = check.query.replace(THIS_SLOT, sparql_term(to_rdflib(focus)))
+        results.extend(run_check(store, replace(check, query=text, focus_query=None), None, query_kw, focus))
+    return results
+
+
+def run_check(
+    store: ox.Store,
+    check: Check,
+    data_graphs: list | None = None,
+    query_kw: dict | None = None,
+    prebound_focus: ox.NamedNode | ox.Literal | None = None,
+) -> list[ValidationResult]:
     """Run one compiled check and turn its solutions into results.
 
     ``data_graphs``: when the shapes were put in the store for ``$shapesGraph``
     (:func:`run`), the graphs that make up the data — the default graph is then their
     union, and the shapes graph is reachable only by ``GRAPH $shapesGraph``."""
     shape = check.shape
+    if query_kw is None:
+        query_kw = (
+            {"use_default_graph_as_union": True}
+            if data_graphs is None
+            else {"default_graph": data_graphs, "named_graphs": [*data_graphs, ox.NamedNode(SHAPES_GRAPH)]}
+        )
+    if check.focus_query is not None:
+        return _per_focus(store, check, query_kw)
     try:
-        if data_graphs is None:
-            solutions = store.query(check.query, use_default_graph_as_union=True)
-        else:
-            solutions = store.query(
-                check.query,
-                default_graph=data_graphs,
-                named_graphs=[*data_graphs, ox.NamedNode(SHAPES_GRAPH)],
-            )
+        solutions = store.query(check.query, **query_kw)
     except SyntaxError as exc:
         raise ProgkgError(
             f"shape {shape.node}: its compiled query does not parse: {exc}\n{check.query}"
@@ -607,6 +684,8 @@ def run_check(store: ox.Store, check: Check, data_graphs: list | None = None) ->
     for row in solutions:
         bound = {name: to_rdflib(row[name]) for name in variables if row[name] is not None}
         focus = bound.pop("this", None)
+        if prebound_focus is not None:
+            focus = to_rdflib(prebound_focus)
         if focus is None:
             continue
         path = bound.pop("path", None)
