@@ -504,8 +504,8 @@ def check_reach(check: Check, targets: list[tuple[URIRef, Node]], cache: dict | 
             return None  # every predicate of the focus node counts
     if shape.uses_other_shapes:
         return None  # conformance to other shapes (sh:node, sh:or…): their paths are not walked here
-    if check.focus_query is not None:
-        return None  # a SPARQL constraint run once per focus node: re-run whole
+    if check.focus_query is not None or check.multiplicity is not None or "?_f" in check.query:
+        return None  # run once per focus node, or under a property shape: re-run whole
     if check.constraint is None:
         return Reach(frozenset(uses.items()), frozenset(walks))
     select = check.constraint.select

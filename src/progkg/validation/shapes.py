@@ -285,6 +285,11 @@ def _sparql_problems(select: str, shape: Node) -> list[str]:
     return problems
 
 
+def _under_property_shape(graph: Graph, node: Node) -> bool:
+    """True when ``node`` is the sh:property of a property shape (one with sh:path)."""
+    return any((parent, SH.path, None) in graph for parent in graph.subjects(SH.property, node))
+
+
 def _nested_problems(graph: Graph, shapes: dict[Node, Shape], shape: Shape) -> list[str]:
     """Why the shapes that ``shape`` names by sh:node, sh:not, sh:and, sh:or, sh:xone or
     sh:qualifiedValueShape cannot be compiled into a conformance test: a cycle (SHACL leaves
@@ -406,9 +411,11 @@ def read_model(graph: Graph, display: str = "shapes") -> ShapesModel:
         if any(isinstance(c, BNode) for c in constants):
             # a query cannot name an existing blank node
             shape.unsupported.append(f"shape {_short(graph, node)} names a blank node as a constant")
-        if shape.is_property and shape.properties:
-            # its nested shapes' focus nodes are its value nodes, which targets_of cannot express
-            shape.unsupported.append(f"shape {_short(graph, node)} has sh:property under a property shape")
+        if shape.is_property and shape.properties and _under_property_shape(graph, node):
+            # its nested shapes' focus nodes would be value nodes of value nodes (compiled: one level)
+            shape.unsupported.append(
+                f"shape {_short(graph, node)} has sh:property two levels under property shapes"
+            )
         if not shape.is_property and any(graph.subjects(SH.property, node)):
             shape.unsupported.append(
                 f"shape {_short(graph, node)} is the sh:property of a shape but has no sh:path"

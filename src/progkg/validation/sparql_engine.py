@@ -114,6 +114,9 @@ class Check:
     #: For a sh:sparql query run once per focus node: the query listing the focus nodes
     #: (``query`` then has :data:`THIS_SLOT` where the focus node is written in).
     focus_query: str | None = None
+    #: For a shape under a property shape: a query giving ``?this ?_m``, the focus nodes whose
+    #: results repeat ``?_m`` times (one per outer focus node they are a value of).
+    multiplicity: str | None = None
     path_var: str | None = None  # sh:closed: the result path is this variable (the predicate)
 
     def reports_value(self, component: URIRef) -> bool:
@@ -151,6 +154,7 @@ class Compiler:
         self.restrictable = restrictable
         self.slot = FOCUS + " " if restrictable else ""
         self.conformance = Conformance(self)
+        self._nested = 0  # numbers the variables of nested focus sub-selects
 
     def subclasses(self, cls: URIRef) -> list[str]:
         """``cls`` and every class below it by ``rdfs:subClassOf*`` in the data (SHACL instances)."""
@@ -273,7 +277,7 @@ class Compiler:
     def relation_checks(
         self,
         shape: Shape,
-        targets: list[tuple[URIRef, Node]],
+        focus: str,
         parameter: URIRef,
         value: Node,
         component: URIRef,
@@ -284,7 +288,6 @@ class Compiler:
         Each walks the focus nodes (these shapes are not in the project's shapes file, where
         speed matters); terms are compared with sameTerm, as SHACL compares RDF terms.
         """
-        focus = self.focus(targets)
         if parameter == SH.hasValue:
             query = (
                 f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ "
@@ -334,133 +337,187 @@ class Compiler:
         for shape in self.model.shapes.values():
             if shape.deactivated:
                 continue
-            targets = self.model.targets_of(shape)
-            if not targets:
+            for targets, nested_focus, multiplicity in self.sources(shape):
+                found = self.compile_shape(shape, targets, nested_focus)
+                checks.extend(replace(c, multiplicity=multiplicity) if multiplicity else c for c in found)
+        return checks
+
+    def sources(self, shape: Shape) -> list[tuple[list[tuple[URIRef, Node]], str | None, str | None]]:
+        """How ``shape`` gets its focus nodes: (targets, nested focus sub-select, multiplicity query).
+
+        Its own targets and those of the node shapes listing it (sh:property) are one set of
+        focus nodes when there is one such source (the usual case: the same queries as
+        always); each is a source of its own when there are several, since SHACL validates
+        the shape once per source (results repeat). Under a *property* shape, the focus
+        nodes are that shape's value nodes, enumerated by a sub-select, each repeated once per
+        focus node of the outer shape it is a value of (the multiplicity query says how many
+        times, when more than once).
+        """
+        plain = [sorted(set(shape.targets), key=lambda t: (str(t[0]), str(t[1])))] if shape.targets else []
+        outer = []
+        for other in self.model.shapes.values():
+            if other.deactivated or shape.node not in other.properties:
                 continue
-            name = _short(shape.node)
-            if shape.is_property:
-                value_pattern = f"?this {path_to_sparql(shape.path)} ?v ."
-                implied = self.implied_by_targets(shape.path, targets)
-            else:
-                # a node shape's value node is its focus node: enumerate them first, since
-                # nothing else binds ?this in the value pass
-                value_pattern = f"{self.focus(targets)} BIND (?this AS ?v)"
-                implied = True
-            keep_focus = "" if implied else f" FILTER ({self.is_focus(targets)})"
-            merged: list[tuple[URIRef, str]] = []
-            for parameter, value in shape.parameters:
-                label = f"{name} {parameter.split('#')[-1]}"
-                if parameter == SH.qualifiedValueShape:  # two components, each its own query
-                    checks.extend(
-                        self.conformance.qualified_checks(shape, self.focus(targets), value, label, Check)
+            if other.is_property:
+                outer.append(other)
+            elif other.targets:
+                plain.append(sorted(set(other.targets), key=lambda t: (str(t[0]), str(t[1]))))
+        found: list[tuple[list[tuple[URIRef, Node]], str | None, str | None]]
+        found = [(t, None, None) for t in plain]
+        for parent in outer:
+            for parent_targets, parent_nested, _ in self.sources(parent):
+                if parent_nested is not None:
+                    raise ProgkgError(
+                        f"shape {shape.node}: sh:property nested two levels under property shapes"
                     )
-                    continue
-                component = (
-                    VALUE_PARAMETERS.get(parameter)
-                    or RELATION_PARAMETERS.get(parameter)
-                    or NODE_ONLY_PARAMETERS.get(parameter)
-                    or PROPERTY_ONLY_PARAMETERS[parameter]
+                self._nested += 1
+                f = f"?_f{self._nested}"
+                values = (
+                    f"{{ SELECT (?this AS {f}) WHERE {{ {self.focus(parent_targets)} }} }} "
+                    f"{f} {path_to_sparql(parent.path)} ?this ."
                 )
-                if parameter in RELATION_PARAMETERS or parameter in NODE_ONLY_PARAMETERS:
-                    checks.extend(self.relation_checks(shape, targets, parameter, value, component, label))
-                elif parameter == SH.minCount:
-                    n = int(value)
-                    if n <= 0:
-                        continue
-                    if n == 1 and self.restrictable:
-                        query = (
-                            f"SELECT DISTINCT ?this WHERE {{ {self.slot}FILTER ({self.is_focus(targets)}) "
-                            f"FILTER NOT EXISTS {{ {value_pattern} }} }}"
-                        )
-                    elif n == 1:
-                        union = " UNION ".join(
-                            f"{{ {b} FILTER NOT EXISTS {{ {value_pattern} }} }}"
-                            for b in self.branches(targets)
-                        )
-                        query = f"SELECT DISTINCT ?this WHERE {{ {union} }}"
-                    else:
-                        query = (
-                            f"SELECT ?this WHERE {{ {self.focus(targets)} OPTIONAL {{ {value_pattern} }} }} "
-                            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {n})"
-                        )
-                    checks.append(Check(shape, (component,), query, label, has_value=False))
-                elif parameter == SH.maxCount and int(value) == 1:
-                    # "another value exists": checked on each value in the shape's value pass
-                    other = value_pattern.replace("?v", "?_w")
-                    merged.append((component, f"EXISTS {{ {other} FILTER (!sameTerm(?_w, ?v)) }}"))
-                elif parameter == SH.maxCount:
-                    query = (
-                        f"SELECT ?this WHERE {{ {{ SELECT ?this WHERE {{ {self.slot}{value_pattern} }} "
-                        "GROUP BY ?this "
-                        f"HAVING (COUNT(DISTINCT ?v) > {int(value)}) }}{keep_focus} }}"
+                found.append(
+                    (
+                        parent_targets,
+                        f"{{ SELECT DISTINCT ?this WHERE {{ {values} }} }}",
+                        f"SELECT ?this (COUNT(DISTINCT {f}) AS ?_m) WHERE {{ {values} }} GROUP BY ?this "
+                        f"HAVING (COUNT(DISTINCT {f}) > 1)",
                     )
-                    checks.append(Check(shape, (component,), query, label, has_value=False))
-                elif parameter == SH.uniqueLang:
-                    if not (
-                        isinstance(value, Literal) and value.datatype == XSD.boolean and str(value) == "true"
-                    ):
-                        continue  # "1"^^xsd:boolean does not turn it on (W3C uniqueLang-002)
-                    # one result per language used twice (SHACL 4.4.5), hence ?_lang projected
+                )
+        return found
+
+    def compile_shape(
+        self, shape: Shape, targets: list[tuple[URIRef, Node]], nested_focus: str | None = None
+    ) -> list[Check]:
+        """The checks of ``shape`` for the focus nodes of ``targets`` (or of ``nested_focus``)."""
+        checks: list[Check] = []
+        name = _short(shape.node)
+        focus = nested_focus or self.focus(targets)
+        if nested_focus is not None:
+            value_pattern = f"{nested_focus} ?this {path_to_sparql(shape.path)} ?v ."
+            implied = True
+        elif shape.is_property:
+            value_pattern = f"?this {path_to_sparql(shape.path)} ?v ."
+            implied = self.implied_by_targets(shape.path, targets)
+        else:
+            # a node shape's value node is its focus node: enumerate them first, since
+            # nothing else binds ?this in the value pass
+            value_pattern = f"{self.focus(targets)} BIND (?this AS ?v)"
+            implied = True
+        keep_focus = "" if implied else f" FILTER ({self.is_focus(targets)})"
+        merged: list[tuple[URIRef, str]] = []
+        for parameter, value in shape.parameters:
+            label = f"{name} {parameter.split('#')[-1]}"
+            if parameter == SH.qualifiedValueShape:  # two components, each its own query
+                checks.extend(self.conformance.qualified_checks(shape, focus, value, label, Check))
+                continue
+            component = (
+                VALUE_PARAMETERS.get(parameter)
+                or RELATION_PARAMETERS.get(parameter)
+                or NODE_ONLY_PARAMETERS.get(parameter)
+                or PROPERTY_ONLY_PARAMETERS[parameter]
+            )
+            if parameter in RELATION_PARAMETERS or parameter in NODE_ONLY_PARAMETERS:
+                checks.extend(self.relation_checks(shape, focus, parameter, value, component, label))
+            elif parameter == SH.minCount:
+                n = int(value)
+                if n <= 0:
+                    continue
+                if n == 1 and self.restrictable and nested_focus is None:
                     query = (
-                        "SELECT DISTINCT ?this ?_lang WHERE { { SELECT ?this ?_lang WHERE { "
-                        f"{self.slot}{value_pattern} "
-                        'FILTER (isLiteral(?v) && lang(?v) != "") } '
-                        "GROUP BY ?this (LCASE(lang(?v)) AS ?_lang) "
-                        f"HAVING (COUNT(DISTINCT ?v) > 1) }}{keep_focus} }}"
+                        f"SELECT DISTINCT ?this WHERE {{ {self.slot}FILTER ({self.is_focus(targets)}) "
+                        f"FILTER NOT EXISTS {{ {value_pattern} }} }}"
                     )
-                    checks.append(Check(shape, (component,), query, label, has_value=False))
+                elif n == 1 and nested_focus is None:
+                    union = " UNION ".join(
+                        f"{{ {b} FILTER NOT EXISTS {{ {value_pattern} }} }}" for b in self.branches(targets)
+                    )
+                    query = f"SELECT DISTINCT ?this WHERE {{ {union} }}"
                 else:
-                    extra, failure = self.value_failure(shape, parameter, value)
-                    if extra:  # a pair constraint joins another property: a query of its own
-                        # one result per (value, other value) pair, as SHACL 4.5.3 says
-                        inner = (
-                            f"SELECT ?this ?v ?_other WHERE {{ {self.slot}{value_pattern} {extra} "
-                            f"FILTER ({failure}) }}"
-                        )
-                        query = f"SELECT DISTINCT ?this ?v ?_other WHERE {{ {{ {inner} }}{keep_focus} }}"
-                        checks.append(Check(shape, (component,), query, label, has_value=True))
-                    else:
-                        merged.append((component, failure))
-            if merged:
-                binds = " ".join(f"BIND ({failure} AS ?f{i})" for i, (_, failure) in enumerate(merged))
-                any_failed = " || ".join(f"?f{i}" for i in range(len(merged)))
-                flags = " ".join(f"?f{i}" for i in range(len(merged)))
-                # The cheap value test runs first, in a sub-select: Oxigraph would otherwise
-                # evaluate the focus-node EXISTS for every value, failing or not.
-                query = (
-                    f"SELECT DISTINCT ?this ?v {flags} WHERE {{ {{ SELECT ?this ?v {flags} WHERE {{ "
-                    f"{self.slot}{value_pattern} {binds} FILTER ({any_failed}) }} }}{keep_focus} }}"
-                )
-                label = f"{name} " + ",".join(
-                    c.split("#")[-1].removesuffix("ConstraintComponent") for c, _ in merged
-                )
-                checks.append(Check(shape, tuple(c for c, _ in merged), query, label, has_value=True))
-            for constraint in shape.sparql:
-                if constraint.per_focus:
-                    checks.append(
-                        Check(
-                            shape,
-                            (SH.SPARQLConstraintComponent,),
-                            prebound(_constants(constraint.select, shape)),
-                            f"{name} sparql (per focus node)",
-                            has_value=True,
-                            constraint=constraint,
-                            focus_query="SELECT DISTINCT ?this WHERE { "
-                            + " UNION ".join("{ " + b + " }" for b in self.branches(targets))
-                            + " }",
-                        )
+                    query = (
+                        f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ {value_pattern} }} }} "
+                        f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {n})"
                     )
-                    continue
+                checks.append(Check(shape, (component,), query, label, has_value=False))
+            elif parameter == SH.maxCount and int(value) == 1:
+                # "another value exists": checked on each value in the shape's value pass
+                other = value_pattern.replace("?v", "?_w")
+                merged.append((component, f"EXISTS {{ {other} FILTER (!sameTerm(?_w, ?v)) }}"))
+            elif parameter == SH.maxCount:
+                query = (
+                    f"SELECT ?this WHERE {{ {{ SELECT ?this WHERE {{ {self.slot}{value_pattern} }} "
+                    "GROUP BY ?this "
+                    f"HAVING (COUNT(DISTINCT ?v) > {int(value)}) }}{keep_focus} }}"
+                )
+                checks.append(Check(shape, (component,), query, label, has_value=False))
+            elif parameter == SH.uniqueLang:
+                if not (
+                    isinstance(value, Literal) and value.datatype == XSD.boolean and str(value) == "true"
+                ):
+                    continue  # "1"^^xsd:boolean does not turn it on (W3C uniqueLang-002)
+                # one result per language used twice (SHACL 4.4.5), hence ?_lang projected
+                query = (
+                    "SELECT DISTINCT ?this ?_lang WHERE { { SELECT ?this ?_lang WHERE { "
+                    f"{self.slot}{value_pattern} "
+                    'FILTER (isLiteral(?v) && lang(?v) != "") } '
+                    "GROUP BY ?this (LCASE(lang(?v)) AS ?_lang) "
+                    f"HAVING (COUNT(DISTINCT ?v) > 1) }}{keep_focus} }}"
+                )
+                checks.append(Check(shape, (component,), query, label, has_value=False))
+            else:
+                extra, failure = self.value_failure(shape, parameter, value)
+                if extra:  # a pair constraint joins another property: a query of its own
+                    # one result per (value, other value) pair, as SHACL 4.5.3 says
+                    inner = (
+                        f"SELECT ?this ?v ?_other WHERE {{ {self.slot}{value_pattern} {extra} "
+                        f"FILTER ({failure}) }}"
+                    )
+                    query = f"SELECT DISTINCT ?this ?v ?_other WHERE {{ {{ {inner} }}{keep_focus} }}"
+                    checks.append(Check(shape, (component,), query, label, has_value=True))
+                else:
+                    merged.append((component, failure))
+        if merged:
+            binds = " ".join(f"BIND ({failure} AS ?f{i})" for i, (_, failure) in enumerate(merged))
+            any_failed = " || ".join(f"?f{i}" for i in range(len(merged)))
+            flags = " ".join(f"?f{i}" for i in range(len(merged)))
+            # The cheap value test runs first, in a sub-select: Oxigraph would otherwise
+            # evaluate the focus-node EXISTS for every value, failing or not.
+            query = (
+                f"SELECT DISTINCT ?this ?v {flags} WHERE {{ {{ SELECT ?this ?v {flags} WHERE {{ "
+                f"{self.slot}{value_pattern} {binds} FILTER ({any_failed}) }} }}{keep_focus} }}"
+            )
+            label = f"{name} " + ",".join(
+                c.split("#")[-1].removesuffix("ConstraintComponent") for c, _ in merged
+            )
+            checks.append(Check(shape, tuple(c for c, _ in merged), query, label, has_value=True))
+        for constraint in shape.sparql:
+            if constraint.per_focus:
                 checks.append(
                     Check(
                         shape,
                         (SH.SPARQLConstraintComponent,),
-                        _bulk_sparql(constraint.select, self.focus(targets), shape, self.slot),
-                        f"{name} sparql",
+                        prebound(_constants(constraint.select, shape)),
+                        f"{name} sparql (per focus node)",
                         has_value=True,
                         constraint=constraint,
+                        focus_query=f"SELECT DISTINCT ?this WHERE {{ {nested_focus} }}"
+                        if nested_focus
+                        else "SELECT DISTINCT ?this WHERE { "
+                        + " UNION ".join("{ " + b + " }" for b in self.branches(targets))
+                        + " }",
                     )
                 )
+                continue
+            checks.append(
+                Check(
+                    shape,
+                    (SH.SPARQLConstraintComponent,),
+                    _bulk_sparql(constraint.select, focus, shape, self.slot),
+                    f"{name} sparql",
+                    has_value=True,
+                    constraint=constraint,
+                )
+            )
         return checks
 
 
@@ -644,6 +701,13 @@ def run_check(
             if data_graphs is None
             else {"default_graph": data_graphs, "named_graphs": [*data_graphs, ox.NamedNode(SHAPES_GRAPH)]}
         )
+    if check.multiplicity is not None:
+        times = {
+            to_rdflib(row["this"]): int(row["_m"].value)
+            for row in store.query(check.multiplicity, **query_kw)
+        }
+        once = run_check(store, replace(check, multiplicity=None), data_graphs, query_kw, prebound_focus)
+        return [r for r in once for _ in range(times.get(r.focus, 1))]
     if check.focus_query is not None:
         return _per_focus(store, check, query_kw)
     try:
