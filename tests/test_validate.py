@@ -288,25 +288,25 @@ def test_cli_hands_a_shape_the_fast_engine_cannot_compile_to_pyshacl(
     built: Path, tmp_path: Path, monkeypatch, capsys
 ) -> None:
     """Issue 16: no more exit 2 for what the fast engine does not compile: the whole run goes to
-    pyshacl, said in one line (here a SPARQL-based constraint component)."""
+    pyshacl, said in one line (here sh:property two levels under property shapes: course →
+    its unit → the unit's semester)."""
     shapes = tmp_path / "shapes.ttl"
     shapes.write_text(
         "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix pk: <https://w3id.org/progkg/ontology#> .\n"
-        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-        "<http://example.org/C> a sh:ConstraintComponent ;\n"
-        "  sh:parameter [ sh:path <http://example.org/lang> ] ;\n"
-        '  sh:validator [ a sh:SPARQLAskValidator ; sh:ask "ASK { FILTER (lang($value) = $lang) }" ] .\n'
         "<urn:s> a sh:NodeShape ; sh:targetClass pk:Course ;\n"
-        '  sh:property [ sh:path rdfs:label ; <http://example.org/lang> "xx" ] .\n',
+        "  sh:property [ sh:path [ sh:inversePath pk:hasCourse ] ;\n"
+        "    sh:property [ sh:path [ sh:inversePath pk:hasUnit ] ;\n"
+        "      sh:property [ sh:path <urn:nothing> ; sh:minCount 1 ] ] ] .\n",
         encoding="utf-8",
     )
     monkeypatch.setenv("PROGKG_BUILD", str(built))
     code, out, err = run_cli(["validate", "--quiet", "--format", "json", "--shapes", str(shapes)], capsys)
     assert code == 1
     notices = [line for line in err.splitlines() if "validating with pyshacl" in line]
-    assert len(notices) == 1 and "SPARQL-based constraint component" in notices[0]
+    assert len(notices) == 1 and "two levels under property shapes" in notices[0]
     results = json.loads(out)
-    assert results and {r["sourceConstraintComponent"] for r in results} == {"http://example.org/C"}
+    assert results and {r["path"] for r in results} == {"<urn:nothing>"}
+    assert {r["sourceConstraintComponent"] for r in results} == {str(SH.MinCountConstraintComponent)}
 
 
 def test_cli_nested_property_shapes_run_on_the_fast_engine(

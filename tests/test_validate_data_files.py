@@ -121,6 +121,34 @@ def test_missing_and_unknown_files_are_errors(tmp_path: Path, shapes: Path, caps
     assert code == 2 and "--changed" in err
 
 
+def test_unsupported_shapes_go_to_pyshacl_with_one_line(tmp_path: Path, capsys) -> None:
+    """sh:property two levels under property shapes is not compiled: the run goes to pyshacl,
+    said in one line, and finds the violation (on the value node of a value node)."""
+    shapes = tmp_path / "nested2.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
+        "ex:PersonShape a sh:NodeShape ; sh:targetClass ex:Person ;\n"
+        "  sh:property [ sh:path ex:address ; sh:property [ sh:path ex:city ;\n"
+        "    sh:property [ sh:path ex:country ; sh:minCount 1 ] ] ] .\n",
+        encoding="utf-8",
+    )
+    data = tmp_path / "d.ttl"
+    data.write_text(
+        "@prefix ex: <http://example.org/> .\nex:ann a ex:Person ; ex:address ex:a1 .\n"
+        "ex:a1 ex:city ex:paris .\nex:bob a ex:Person ; ex:address ex:a2 .\n"
+        "ex:a2 ex:city ex:rome .\nex:rome ex:country ex:italy .\n",
+        encoding="utf-8",
+    )
+    args = ["validate", "-q", "--format", "json", str(data), "--shapes", str(shapes)]
+    code, out, err = run_cli(args, capsys)
+    assert code == 1
+    notices = [line for line in err.splitlines() if line.startswith("progkg: validating with pyshacl")]
+    assert len(notices) == 1 and "two levels under property shapes" in notices[0]
+    [result] = json.loads(out)
+    assert result["focusNode"]["value"] == "http://example.org/paris"
+    assert result["sourceConstraintComponent"] == str(SH.MinCountConstraintComponent)
+
+
 COMPONENT = """@prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix ex: <http://example.org/> .
 ex:LanguageComponent a sh:ConstraintComponent ;
@@ -131,24 +159,23 @@ ex:PersonShape a sh:NodeShape ; sh:targetClass ex:Person ;
 """
 
 
-def test_unsupported_shapes_go_to_pyshacl_with_one_line(tmp_path: Path, capsys) -> None:
-    """A SPARQL-based constraint component is not compiled: the run goes to pyshacl, said in
-    one line, and finds the violation."""
+def test_sparql_based_components_run_on_the_fast_engine(tmp_path: Path, capsys) -> None:
+    """A SPARQL-based constraint component (ASK validator, a parameter): compiled, each value
+    node asked with $value, $this and $lang written in."""
     shapes = tmp_path / "component.ttl"
     shapes.write_text(COMPONENT, encoding="utf-8")
     data = tmp_path / "d.ttl"
     data.write_text(
         '@prefix ex: <http://example.org/> .\nex:ann a ex:Person ; ex:name "Ann"@en .\n'
-        'ex:bob a ex:Person ; ex:name "Bob"@fr .\n',
+        'ex:bob a ex:Person ; ex:name "Bob"@fr , "Bob"@en .\n',
         encoding="utf-8",
     )
     args = ["validate", "-q", "--format", "json", str(data), "--shapes", str(shapes)]
     code, out, err = run_cli(args, capsys)
-    assert code == 1
-    notices = [line for line in err.splitlines() if line.startswith("progkg: validating with pyshacl")]
-    assert len(notices) == 1 and "SPARQL-based constraint component" in notices[0]
+    assert code == 1 and "pyshacl" not in err
     [result] = json.loads(out)
     assert result["focusNode"]["value"] == "http://example.org/bob"
+    assert result["value"] == {"type": "literal", "value": "Bob", "xml:lang": "fr"}
     assert result["sourceConstraintComponent"] == "http://example.org/LanguageComponent"
 
 

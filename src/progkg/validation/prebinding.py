@@ -153,13 +153,18 @@ def _subselect_problem(projection: str, body: str, modifiers: str) -> str | None
     return _group_problem(body, exempt=False)
 
 
-def syntax_problem(query: str) -> str | None:
-    """Why SHACL refuses ``query`` as a pre-bound SELECT (SHACL 5.3.1), or None."""
+def syntax_problem(
+    query: str, prebound: tuple[str, ...] = ("this", "shapesGraph", "currentShape")
+) -> str | None:
+    """Why SHACL refuses ``query`` as a pre-bound SELECT or ASK (SHACL 5.3.1), or None;
+    ``prebound``: the variables given values before it runs (a validator's ``$value`` and
+    parameters too)."""
     masked = mask(query)
     for keyword in ("MINUS", "SERVICE", "VALUES"):
         if re.search(rf"\b{keyword}\b", masked, re.IGNORECASE):
             return f"SHACL does not allow {keyword} in a SPARQL constraint"
-    if re.search(r"\bAS\s*[?$](this|shapesGraph|currentShape)\b", masked, re.IGNORECASE):
+    names = "|".join(re.escape(name) for name in prebound)
+    if re.search(rf"\bAS\s*[?$]({names})\b", masked, re.IGNORECASE):
         return "SHACL does not allow `AS $this` (a pre-bound variable) in a SPARQL constraint"
     top = _SUBSELECT.search(masked)
     if top is None:

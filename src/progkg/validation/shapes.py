@@ -21,6 +21,8 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from progkg.errors import ProgkgError, located
+from progkg.validation import components
+from progkg.validation.components import ComponentUse
 from progkg.validation.prebinding import bulk_problem, syntax_problem
 from progkg.validation.report import PathExpr, read_path, severity_name
 from progkg.validation.terms import add_quads
@@ -125,6 +127,8 @@ class Shape:
     flags: str = ""
     properties: list[Node] = field(default_factory=list)
     sparql: list[SparqlConstraint] = field(default_factory=list)
+    #: Uses of SPARQL-based constraint components (:mod:`progkg.validation.components`).
+    components: list[ComponentUse] = field(default_factory=list)
     deactivated: bool = False
     #: True when a constraint asks whether value nodes conform to other shapes (sh:node, sh:or
     #: of shapes, sh:qualifiedValueShape…): what ``--changed`` cannot bound.
@@ -147,10 +151,10 @@ class ShapesModel:
         """True when a SPARQL constraint queries ``GRAPH $shapesGraph``: the shapes must then be
         put in the store beside the data for the run."""
         return any(
-            re.search(r"[?$]shapesGraph\b", c.select)
+            re.search(r"[?$]shapesGraph\b", text)
             for shape in self.shapes.values()
             if not shape.deactivated
-            for c in shape.sparql
+            for text in [c.select for c in shape.sparql] + [u.query for u in shape.components]
         )
 
     @property
@@ -312,7 +316,7 @@ def _nested_problems(graph: Graph, shapes: dict[Node, Shape], shape: Shape) -> l
             below = shapes.get(node)
             if below is None:
                 return [f"shape {name} names {_short(graph, node)}, which is not a shape"]
-            if below.sparql:
+            if below.sparql or below.components:
                 return [f"shape {name} names the SPARQL-based shape {_short(graph, node)} by sh:node/sh:or/…"]
             if below.unsupported:
                 return [f"shape {name} names {_short(graph, node)}: {below.unsupported[0]}"]
@@ -333,6 +337,9 @@ def read_model(graph: Graph, display: str = "shapes") -> ShapesModel:
     for predicate in TARGETS:
         nodes |= set(graph.subjects(predicate, None))
     shapes: dict[Node, Shape] = {}
+    # a component's parameters are not in the sh: namespace: only its declaration says a
+    # shape uses it (ex:lang "de")
+    declared_components = components.declared(graph)
     pending = sorted(nodes, key=str)
     while pending:
         node = pending.pop()
@@ -420,24 +427,21 @@ def read_model(graph: Graph, display: str = "shapes") -> ShapesModel:
             shape.unsupported.append(
                 f"shape {_short(graph, node)} is the sh:property of a shape but has no sh:path"
             )
+        shape.components, problems = components.uses(
+            graph,
+            declared_components,
+            node,
+            shape.is_property,
+            lambda n: _prefix_block(graph, n),
+            lambda n: _messages(graph, n),
+        )
+        shape.unsupported.extend(f"shape {_short(graph, node)}: {problem}" for problem in problems)
         shape.parameters.sort(key=lambda pv: (str(pv[0]), str(pv[1])))
         shapes[node] = shape
         pending.extend(n for n in shape.properties if n not in shapes)
     for shape in shapes.values():
         shape.unsupported.extend(_nested_problems(graph, shapes, shape))
-    # a component's parameters are not in the sh: namespace: nothing above would notice them
-    declared = set(graph.subjects(SH.parameter, None)) | set(graph.subjects(RDF.type, SH.ConstraintComponent))
-    for validator in (SH.validator, SH.nodeValidator, SH.propertyValidator):
-        declared |= set(graph.subjects(validator, None))
-    components = [
-        f"the shapes declare the SPARQL-based constraint component {_short(graph, component)}"
-        for component in sorted(declared, key=str)
-    ]
-    return ShapesModel(
-        graph=graph,
-        shapes=dict(sorted(shapes.items(), key=lambda kv: str(kv[0]))),
-        global_unsupported=components,
-    )
+    return ShapesModel(graph=graph, shapes=dict(sorted(shapes.items(), key=lambda kv: str(kv[0]))))
 
 
 def _short(graph: Graph, term: Node) -> str:

@@ -35,8 +35,9 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from progkg.errors import ProgkgError
+from progkg.validation.components import ComponentUse
 from progkg.validation.conformance import Conformance
-from progkg.validation.prebinding import SELECT_HEAD, THIS, mask, projects_this
+from progkg.validation.prebinding import SELECT_HEAD, mask, projects_this
 from progkg.validation.report import PathExpr, ValidationResult, path_to_sparql
 from progkg.validation.shapes import (
     LOGICAL,
@@ -111,8 +112,8 @@ class Check:
     name: str
     has_value: bool
     constraint: object | None = None  # the SparqlConstraint, for sh:sparql checks
-    #: For a sh:sparql query run once per focus node: the query listing the focus nodes
-    #: (``query`` then has :data:`THIS_SLOT` where the focus node is written in).
+    #: For a sh:sparql query (or a SPARQL-based component) run once per focus node: the query
+    #: listing the focus nodes (``$this`` is then written into ``query`` for each).
     focus_query: str | None = None
     #: For a shape under a property shape: a query giving ``?this ?_m``, the focus nodes whose
     #: results repeat ``?_m`` times (one per outer focus node they are a value of).
@@ -496,7 +497,7 @@ class Compiler:
                     Check(
                         shape,
                         (SH.SPARQLConstraintComponent,),
-                        prebound(_constants(constraint.select, shape)),
+                        _constants(constraint.select, shape),
                         f"{name} sparql (per focus node)",
                         has_value=True,
                         constraint=constraint,
@@ -518,6 +519,18 @@ class Compiler:
                     constraint=constraint,
                 )
             )
+        for use in shape.components:
+            checks.append(
+                Check(
+                    shape,
+                    (use.component,),
+                    _constants(use.query, shape),
+                    f"{name} {_short(use.component)}",
+                    has_value=True,
+                    constraint=use,
+                    focus_query=f"SELECT DISTINCT ?this WHERE {{ {focus} }}",
+                )
+            )
         return checks
 
 
@@ -535,32 +548,32 @@ def _constants(select: str, shape: Shape) -> str:
     return re.sub(r"[?$]currentShape\b", lambda _m: f"<{shape.node}>", select)
 
 
-#: Where :func:`prebound` queries take the focus node, written as a SPARQL term.
-THIS_SLOT = "\x00THIS\x00"
-
-
-def prebound(select: str) -> str:
-    """``select`` with every ``$this`` replaced by :data:`THIS_SLOT` — SHACL's pre-binding, exactly:
-    the focus node is written wherever ``$this`` occurs, inner groups and sub-selects included.
-    In a SELECT's projection, ``$this`` becomes ``(THIS AS ?this)`` (and ``GROUP BY $this``
-    groups by the constant, one group), so the rows still name their focus node."""
-    select = re.sub(r"\bbound\s*\(\s*[?$]this\s*\)", "(true)", select, flags=re.I)
-    masked = mask(select, keep_length=True)
+def prebind(query: str, values: dict[str, str]) -> str:
+    """``query`` with each variable of ``values`` written in as its (SPARQL) term — SHACL's
+    pre-binding, exactly: wherever the variable occurs, inner groups and sub-selects included.
+    In a SELECT's projection, ``$this`` becomes ``(TERM AS ?this)`` (and ``GROUP BY $this``
+    groups by the constant: one group), so the rows still name their focus node."""
+    if not values:
+        return query
+    names = "|".join(re.escape(name) for name in values)
+    query = re.sub(rf"\bbound\s*\(\s*[?$]({names})\s*\)", "(true)", query, flags=re.I)
+    masked = mask(query, keep_length=True)
     spans = [(m.start("projection"), m.end("projection")) for m in SELECT_HEAD.finditer(masked)]
     out, last = [], 0
-    for match in THIS.finditer(masked):
+    for match in re.finditer(rf"[?$]({names})\b", masked):
         start, end = match.span()
+        term = values[match.group(1)]
         index = next((i for i, (a, b) in enumerate(spans) if a <= start < b), None)
-        out.append(select[last:start])
+        out.append(query[last:start])
         head = masked[spans[index][0] : start] if index is not None else ""
         if index is None or head.count("(") > head.count(")"):  # in the pattern, or in an expression
-            out.append(THIS_SLOT)
+            out.append(term)
         elif index == 0:
-            out.append(f"({THIS_SLOT} AS ?this)")
-        else:  # a sub-select: its ?this would clash with the outer (THIS AS ?this)
-            out.append(f"({THIS_SLOT} AS ?_prebound{index})")
+            out.append(f"({term} AS ?{match.group(1)})")
+        else:  # a sub-select: the variable would clash with the outer (TERM AS ?var)
+            out.append(f"({term} AS ?_prebound{index}_{match.group(1)})")
         last = end
-    out.append(select[last:])
+    out.append(query[last:])
     return "".join(out)
 
 
@@ -668,17 +681,66 @@ class BlankFocus(ProgkgError):
     the run is handed to pyshacl."""
 
 
+def _named(term, check: Check) -> str:
+    """``term`` written in SPARQL, or BlankFocus when it is a blank node (no query can name it)."""
+    if isinstance(term, ox.BlankNode):
+        raise BlankFocus(
+            f"shape {check.shape.node}: its SPARQL query must be run for each focus node "
+            f"({check.constraint.per_focus}), and one of them (or a value) is a blank node"
+        )
+    return sparql_term(to_rdflib(term))
+
+
 def _per_focus(store: ox.Store, check: Check, query_kw: dict) -> list[ValidationResult]:
+    """A sh:sparql query, or a SPARQL-based component, run with ``$this`` (and ``$value``, the
+    parameters) written in, once per focus node (and value node, for an ASK validator)."""
+    use = check.constraint
+    params = {}
+    if isinstance(use, ComponentUse):
+        params = {name: sparql_term(value) for name, value in use.bindings}
     results: list[ValidationResult] = []
     for row in store.query(check.focus_query, **query_kw):
         focus = row["this"]
-        if isinstance(focus, ox.BlankNode):
-            raise BlankFocus(
-                f"shape {check.shape.node}: its SPARQL constraint must be run for each focus node "
-                f"({check.constraint.per_focus}), and one is a blank node"
+        this = _named(focus, check)
+        if isinstance(use, ComponentUse) and use.kind == "ask":
+            results.extend(_ask(store, check, query_kw, focus, this, params))
+            continue
+        text = prebind(check.query, {"this": this, **params})
+        single = replace(check, query=text, focus_query=None)
+        results.extend(run_check(store, single, None, query_kw, focus))
+    return results
+
+
+def _ask(
+    store: ox.Store, check: Check, query_kw: dict, focus, this: str, params: dict
+) -> list[ValidationResult]:
+    """An ASK validator: a result for each value node for which it answers false."""
+    shape, use = check.shape, check.constraint
+    if shape.is_property:
+        rows = store.query(
+            f"SELECT DISTINCT ?v WHERE {{ {this} {path_to_sparql(shape.path)} ?v }}", **query_kw
+        )
+        values = [row["v"] for row in rows]
+    else:
+        values = [focus]
+    results = []
+    for value in values:
+        text = prebind(check.query, {"this": this, "value": _named(value, check), **params})
+        if bool(store.query(text, **query_kw)):
+            continue
+        fill = {"this": to_rdflib(focus), "value": to_rdflib(value), **dict(use.bindings)}
+        templates = tuple(dict.fromkeys(shape.messages or use.messages))
+        results.append(
+            ValidationResult(
+                focus=to_rdflib(focus),
+                severity=shape.severity,
+                source_shape=shape.node,
+                component=check.components[0],
+                path=shape.path,
+                value=to_rdflib(value),
+                messages=tuple(sorted({(lang, _fill(t, fill)) for lang, t in templates})),
             )
-        text = check.query.replace(THIS_SLOT, sparql_term(to_rdflib(focus)))
-        results.extend(run_check(store, replace(check, query=text, focus_query=None), None, query_kw, focus))
+        )
     return results
 
 
@@ -760,19 +822,31 @@ def run_check(
         if key in seen:
             continue
         seen.add(key)
-        fill = {"this": focus, **({"path": path} if path is not None else {}), "value": value, **bound}
-        templates = tuple(dict.fromkeys(shape.messages + constraint.messages))
+        is_use = isinstance(constraint, ComponentUse)
+        params = dict(constraint.bindings) if is_use else {}
+        fill = {
+            "this": focus,
+            **({"path": path} if path is not None else {}),
+            "value": value,
+            **params,
+            **bound,
+        }
+        if is_use:  # the shape's own message, else the validator's, else the component's
+            templates = tuple(dict.fromkeys(shape.messages or constraint.messages))
+        else:
+            templates = tuple(dict.fromkeys(shape.messages + constraint.messages))
         messages = tuple(sorted({(lang, _fill(text, fill)) for lang, text in templates}))
+        own = not is_use and isinstance(constraint.node, URIRef)
         results.append(
             ValidationResult(
                 focus=focus,
                 severity=shape.severity,
                 source_shape=shape.node,
-                component=SH.SPARQLConstraintComponent,
+                component=check.components[0],
                 path=path if path is not None else shape.path,
                 value=value,
                 messages=messages,
-                source_constraint=constraint.node if isinstance(constraint.node, URIRef) else None,
+                source_constraint=constraint.node if own else None,
             )
         )
     return results
