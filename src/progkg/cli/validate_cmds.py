@@ -33,8 +33,9 @@ def _progress(message: str) -> None:
     type=click.Choice(list(ENGINES)),
     default=DEFAULT_ENGINE,
     show_default=True,
-    help="sparql: the shapes compiled to SPARQL and run on Oxigraph (fast); pyshacl: the "
-    "reference SHACL engine (minutes on large graphs; tests hold both to the same results).",
+    help="sparql: the shapes compiled to SPARQL and run on Oxigraph (fast; hands the whole run "
+    "to pyshacl, saying so, for what it cannot check exactly); pyshacl: the reference SHACL "
+    "engine (minutes on large graphs; tests hold both to the same results).",
 )
 @click.option(
     "--lang",

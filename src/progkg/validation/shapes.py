@@ -5,7 +5,7 @@ supports the part of SHACL that ``ontology/shapes.ttl`` uses (targets by class, 
 class, subjects or objects of a property, or node; property paths; the usual value, count,
 string, range and pair constraints; ``sh:or`` of datatypes; SPARQL-based constraints). What
 it does not compile is recorded in :attr:`ShapesModel.unsupported` rather than skipped, so
-that :mod:`progkg.validation.fallback` hands such a run to pyshacl instead of silently
+that :mod:`progkg.validation.engine_choice` hands such a run to pyshacl instead of silently
 checking less.
 """
 

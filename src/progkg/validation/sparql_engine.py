@@ -332,7 +332,7 @@ class Compiler:
         nodes, since a missing value has nothing to scan.
         """
         if self.model.unsupported:
-            # progkg.validation.fallback sends such runs to pyshacl; never check less silently
+            # progkg.validation.engine_choice sends such runs to pyshacl; never check less silently
             raise ProgkgError(f"{self.model.unsupported[0]}, which the sparql engine does not compile")
         checks: list[Check] = []
         for shape in self.model.shapes.values():

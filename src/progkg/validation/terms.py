@@ -4,7 +4,7 @@ Why: the two engines must give results that compare equal. Results are therefore
 expressed in rdflib terms. Literals keep their lexical form exactly (rdflib's own
 normalisation, ``"1"^^xsd:boolean`` → ``"true"``, is turned off): ``"1"`` and ``"true"`` are
 different RDF terms, and SHACL's datatype, pattern and ``sh:in`` checks must see the literal
-as written (the Oxigraph *store* rewrites such literals; :mod:`progkg.validation.fallback`
+as written (the Oxigraph *store* rewrites such literals; :mod:`progkg.validation.engine_choice`
 deals with that).
 """
 
