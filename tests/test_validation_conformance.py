@@ -42,7 +42,8 @@ ex:Named a sh:NodeShape ; sh:targetClass ex:Person ;
 """,
     "or": """
 ex:Reachable a sh:NodeShape ; sh:targetClass ex:Person ;
-    sh:or ( [ sh:path ex:phone ; sh:minCount 1 ] [ sh:path ex:email ; sh:minCount 1 ; sh:pattern "@.+\\\\." ] ) .
+    sh:or ( [ sh:path ex:phone ; sh:minCount 1 ]
+            [ sh:path ex:email ; sh:minCount 1 ; sh:pattern "@.+\\\\." ] ) .
 """,
     "xone": """
 ex:OneId a sh:NodeShape ; sh:targetClass ex:Person ;
