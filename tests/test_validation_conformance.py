@@ -79,3 +79,24 @@ def test_same_results_as_pyshacl_on_the_fast_engine(tmp_path: Path, name: str) -
     reference, _ = _results(tmp_path, name, "pyshacl")
     assert fast == reference
     assert fast, "each case finds something"
+
+
+def test_a_property_shape_nested_in_a_shape_named_by_sh_node_checks_value_nodes(tmp_path: Path) -> None:
+    """sh:node to a shape whose property shape has sh:property: checked on the values' values."""
+    shapes = tmp_path / "deep.ttl"
+    shapes.write_text(
+        PREFIXES
+        + """
+ex:HasCityWithClass a sh:NodeShape ;
+    sh:property [ sh:path ex:address ; sh:property [ sh:path ex:city ; sh:class ex:City ] ] .
+ex:PersonDeep a sh:NodeShape ; sh:targetClass ex:Person ; sh:node ex:HasCityWithClass .
+""",
+        encoding="utf-8",
+    )
+    fast = validate_files([], shapes, engine="sparql", texts=[PREFIXES + DATA])
+    reference = validate_files([], shapes, engine="pyshacl", texts=[PREFIXES + DATA])
+    assert fast.engine == "sparql"
+    assert {(r.focus, r.component) for r in fast.results} == {
+        (r.focus, r.component) for r in reference.results
+    }
+    assert {str(r.focus) for r in fast.results} == {"http://example.org/bob"}  # ex:a2's city "Lyon"

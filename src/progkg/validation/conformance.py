@@ -88,7 +88,13 @@ class Conformance:
         if shape.deactivated:
             return "false"
         parts = [self._part(shape, parameter, value, x) for parameter, value in shape.parameters]
-        parts.extend(self.violated(prop, x) for prop in shape.properties)
+        for prop in shape.properties:
+            if shape.is_property:  # nested under a property shape: checked on its value nodes
+                a = self.fresh()
+                path = path_to_sparql(shape.path)
+                parts.append(f"EXISTS {{ {x} {path} {a} . FILTER ({self.violated(prop, a)}) }}")
+            else:
+                parts.append(self.violated(prop, x))
         parts = [part for part in parts if part != "false"]
         return "(" + " || ".join(parts) + ")" if parts else "false"
 
