@@ -54,3 +54,20 @@ def test_a_rewritten_literal_no_check_looks_at_stays_fast_and_is_reported_as_wri
         (URIRef("http://example.org/a"), Literal("4.0", datatype=RDFLIB_XSD.decimal, normalize=False))
     ]
     assert str(report.results[0].value) == "4.0"
+
+
+def test_a_rewritten_literal_a_component_reads_goes_to_pyshacl(tmp_path: Path) -> None:
+    """A SPARQL-based component may read a literal's form (STR): "4.0" must stay "4.0"."""
+    from progkg.validate import validate_files
+
+    prefixes = "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        prefixes + "ex:C a sh:ConstraintComponent ; sh:parameter [ sh:path ex:text ] ;\n"
+        '  sh:validator [ a sh:SPARQLAskValidator ; sh:ask "ASK { FILTER (STR($value) = $text) }" ] .\n'
+        'ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:n ; sh:property [ sh:path ex:n ; ex:text "4.0" ] .\n',
+        encoding="utf-8",
+    )
+    report = validate_files([], shapes, engine="sparql", texts=[prefixes + "ex:a ex:n 4.0 .\n"])
+    assert report.engine == "pyshacl"
+    assert report.results == []

@@ -105,6 +105,8 @@ def _form_check(model: ShapesModel, datatype_changed: bool) -> str | None:
     for shape in model.shapes.values():
         if shape.sparql:
             return f"the SPARQL constraint of {shape.node}"
+        if shape.components:
+            return f"the SPARQL-based constraint component {shape.components[0].component} of {shape.node}"
         for parameter, _value in shape.parameters:
             if parameter in FORM_SENSITIVE or (datatype_changed and parameter in (SH.datatype, SH["or"])):
                 return f"{parameter.n3(model.graph.namespace_manager)} of {shape.node}"
