@@ -71,3 +71,44 @@ def test_a_rewritten_literal_a_component_reads_goes_to_pyshacl(tmp_path: Path) -
     report = validate_files([], shapes, engine="sparql", texts=[prefixes + "ex:a ex:n 4.0 .\n"])
     assert report.engine == "pyshacl"
     assert report.results == []
+
+
+def test_integers_written_with_a_subtype_are_checked_as_written_on_the_fast_engine(tmp_path: Path) -> None:
+    """The store keeps "5"^^xsd:int as "5"^^xsd:integer; sh:datatype is told what each was
+    written as, so the fast engine still runs: xsd:int passes xsd:int and fails xsd:integer,
+    an xsd:byte out of range (300) fails xsd:byte."""
+    from rdflib import URIRef
+
+    from progkg.validate import validate_files
+
+    prefixes = (
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+    )
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        prefixes + "ex:Ints a sh:NodeShape ; sh:targetSubjectsOf ex:i ; sh:property [ sh:path ex:i ; "
+        "sh:datatype xsd:int ] .\n"
+        "ex:Integers a sh:NodeShape ; sh:targetSubjectsOf ex:n ; sh:property [ sh:path ex:n ; "
+        "sh:datatype xsd:integer ] .\n"
+        "ex:Bytes a sh:NodeShape ; sh:targetSubjectsOf ex:b ; sh:property [ sh:path ex:b ; "
+        "sh:datatype xsd:byte ] .\n",
+        encoding="utf-8",
+    )
+    data = prefixes + (
+        'ex:a ex:i "5"^^xsd:int .\nex:c ex:i 7 .\nex:d ex:n "6"^^xsd:int .\nex:e ex:n 8 .\n'
+        'ex:f ex:b "12"^^xsd:byte .\nex:g ex:b "300"^^xsd:byte .\n'
+    )
+    report = validate_files([], shapes, engine="sparql", texts=[data])
+    assert report.engine == "sparql"
+    found = sorted(
+        (str(r.focus), str(r.value), str(r.value.datatype).rsplit("#")[-1]) for r in report.results
+    )
+    assert found == [
+        ("http://example.org/c", "7", "integer"),
+        ("http://example.org/d", "6", "int"),
+        ("http://example.org/g", "300", "byte"),
+    ]
+    reference = validate_files([], shapes, engine="pyshacl", texts=[data])
+    assert {(r.focus, r.value) for r in reference.results} == {(r.focus, r.value) for r in report.results}
+    assert all(isinstance(r.focus, URIRef) for r in report.results)

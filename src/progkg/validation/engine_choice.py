@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
@@ -96,6 +96,39 @@ def shape_constants(model: ShapesModel) -> Iterable[ox.Literal]:
         yield from (to_oxigraph(v) for v in found if isinstance(v, Literal))
 
 
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+#: The integer datatypes Oxigraph stores as xsd:integer, and their value ranges (XSD 1.1).
+INTEGER_RANGES = {
+    f"http://www.w3.org/2001/XMLSchema#{name}": bounds
+    for name, bounds in {
+        "long": (-(2**63), 2**63 - 1),
+        "int": (-(2**31), 2**31 - 1),
+        "short": (-(2**15), 2**15 - 1),
+        "byte": (-(2**7), 2**7 - 1),
+        "unsignedLong": (0, 2**64 - 1),
+        "unsignedInt": (0, 2**32 - 1),
+        "unsignedShort": (0, 2**16 - 1),
+        "unsignedByte": (0, 2**8 - 1),
+        "nonNegativeInteger": (0, None),
+        "positiveInteger": (1, None),
+        "nonPositiveInteger": (None, 0),
+        "negativeInteger": (None, -1),
+    }.items()
+}
+#: Past this many retyped literals, sh:datatype would carry too long a list: pyshacl instead.
+MAX_RETYPED = 500
+
+
+def _in_range(literal: ox.Literal) -> bool:
+    """True when an integer literal written with a subtype (xsd:byte…) is within its range."""
+    low, high = INTEGER_RANGES[literal.datatype.value]
+    try:
+        value = int(literal.value.strip())
+    except ValueError:
+        return False
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
 #: Checks whose outcome depends on a literal's lexical form or exact term, not only its value.
 FORM_SENSITIVE = {SH.pattern, SH.minLength, SH.maxLength, SH["in"], SH.hasValue}
 
@@ -120,6 +153,9 @@ class Plan:
 
     reason: str | None
     written: dict[Node, Node] = field(default_factory=dict)
+    #: integers stored as xsd:integer but written with a subtype: stored term → (the written
+    #: datatype, whether the value is in that datatype's range)
+    retyped: dict[Node, tuple[URIRef, bool]] = field(default_factory=dict)
 
 
 def plan(model: ShapesModel, literals: Iterable[ox.Literal] = ()) -> Plan:
@@ -141,11 +177,20 @@ def plan(model: ShapesModel, literals: Iterable[ox.Literal] = ()) -> Plan:
     stored = list(changed.values())
     if len(set(stored)) < len(stored) or any(form in distinct for form in stored):
         return Plan(f"two literals of the data, {found} among them, would become one in the Oxigraph store")
-    datatype_changed = any(w.datatype != s.datatype for w, s in changed.items())
-    check = _form_check(model, datatype_changed)
+    retyped = {s: w for w, s in changed.items() if w.datatype != s.datatype}
+    # integers written as xsd:int, xsd:byte… are stored as xsd:integer: sh:datatype is then
+    # told, literal by literal, what they were written as (a short list, or pyshacl)
+    known = all(
+        s.datatype.value == XSD_INTEGER and w.datatype.value in INTEGER_RANGES for s, w in retyped.items()
+    )
+    check = _form_check(model, datatype_changed=bool(retyped) and not (known and len(retyped) <= MAX_RETYPED))
     if check is not None:
         return Plan(f"the literal {found} would not be kept as written by the Oxigraph store ({check})")
-    return Plan(None, {to_rdflib(s): to_rdflib(w) for w, s in changed.items()})
+    return Plan(
+        None,
+        {to_rdflib(s): to_rdflib(w) for w, s in changed.items()},
+        {to_rdflib(s): (URIRef(w.datatype.value), _in_range(w)) for s, w in retyped.items()},
+    )
 
 
 def pyshacl_reason(model: ShapesModel, literals: Iterable[ox.Literal] = ()) -> str | None:
@@ -186,7 +231,7 @@ def run(
     reason = chosen.reason
     if reason is None:
         try:
-            results = sparql_engine.run(store, model, progress)
+            results = sparql_engine.run(store, model, progress, retyped=chosen.retyped)
         except (TooLarge, sparql_engine.BlankFocus) as exc:  # what the queries found so far is dropped
             reason = str(exc)
         else:

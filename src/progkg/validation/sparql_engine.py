@@ -144,9 +144,19 @@ def _string(text: str) -> str:
 class Compiler:
     """Compiles a :class:`ShapesModel` to :class:`Check` objects for one store."""
 
-    def __init__(self, model: ShapesModel, store: ox.Store, *, restrictable: bool = False) -> None:
+    def __init__(
+        self,
+        model: ShapesModel,
+        store: ox.Store,
+        *,
+        restrictable: bool = False,
+        retyped: dict[Node, tuple[URIRef, bool]] | None = None,
+    ) -> None:
         self.model = model
         self.store = store
+        #: integers the store keeps as xsd:integer though written as xsd:int, xsd:byte…
+        #: (:func:`progkg.validation.engine_choice.plan`): sh:datatype asks each for its own
+        self.retyped = retyped or {}
         self._closures: dict[URIRef, list[str]] = {}
         #: With ``restrictable``, every query starts from :data:`FOCUS`, for :func:`restrict` to
         #: replace by a ``VALUES ?this`` block (``progkg validate --changed``): focus nodes are
@@ -205,7 +215,20 @@ class Compiler:
         return False
 
     def ok_datatype(self, datatype: URIRef, v: str = "?v") -> str:
-        """A SPARQL expression, never an error, true when ``v`` is a well-formed ``datatype`` literal."""
+        """A SPARQL expression, never an error, true when ``v`` is a well-formed ``datatype`` literal
+        (as written: see :attr:`retyped`)."""
+        plain = self._ok_datatype(datatype, v)
+        if not self.retyped:
+            return plain
+        if datatype == XSD.integer:
+            others = " || ".join(f"sameTerm({v}, {sparql_term(s)})" for s in self.retyped)
+            return f"({plain} && !({others}))"
+        written = [s for s, (dt, valid) in self.retyped.items() if dt == datatype and valid]
+        if written:
+            return f"({plain} || " + " || ".join(f"sameTerm({v}, {sparql_term(s)})" for s in written) + ")"
+        return plain
+
+    def _ok_datatype(self, datatype: URIRef, v: str) -> str:
         if datatype == RDF.langString:
             return f'(isLiteral({v}) && lang({v}) != "")'
         base = f"(isLiteral({v}) && datatype({v}) = <{datatype}>"
@@ -863,14 +886,19 @@ def _quiet(_done: int, _total: int, _name: str) -> None:
     return None
 
 
-def run(store: ox.Store, model: ShapesModel, progress: Progress = _quiet) -> list[ValidationResult]:
+def run(
+    store: ox.Store,
+    model: ShapesModel,
+    progress: Progress = _quiet,
+    retyped: dict[Node, tuple[URIRef, bool]] | None = None,
+) -> list[ValidationResult]:
     """Validate the union of the store's graphs against ``model``.
 
     When a SPARQL constraint uses ``$shapesGraph``, the shapes are added to the store as the
     named graph :data:`SHAPES_GRAPH` for the run (and removed after it), and every check
     then names the data graphs explicitly, so that the shapes are not taken for data.
     """
-    checks = Compiler(model, store).compile()
+    checks = Compiler(model, store, retyped=retyped).compile()
     data_graphs = None
     if model.uses_shapes_graph:
         data_graphs = [g for g in store.named_graphs() if g.value != SHAPES_GRAPH]
