@@ -3,17 +3,20 @@ else pyshacl for the whole run — said in one line on stderr, never silently.
 
 Why a whole-run hand-over rather than mixing engines: results of the two engines then never
 meet in one report, and "conforms" always comes from one engine that checked every shape.
-The sparql engine steps aside when
+The sparql engine compiles all of SHACL Core and SHACL-SPARQL; it steps aside when
 
-* the shapes use something it does not compile (``sh:node``, ``sh:and``/``or``/``not``/
-  ``xone`` of shapes, qualified shapes, ``sh:closed``, ``sh:hasValue``, ``sh:equals``,
-  ``sh:disjoint``, SPARQL-based constraint components, ``sh:property`` under a property
-  shape, a SPARQL constraint that cannot be joined to all focus nodes at once or uses
-  ``$shapesGraph``): :attr:`ShapesModel.unsupported`;
-* the data or the shapes hold a literal the Oxigraph store would rewrite (``"5"^^xsd:int``
-  is stored as ``"5"^^xsd:integer``, ``"1"^^xsd:boolean`` as ``"true"``, ``"4.0"`` decimal
-  as ``"4"``: Oxigraph issues #526 and #1413), since the datatype, the lexical form and the
-  term itself are then not what the file says. Checked on the parsed terms, not the store.
+* the shapes use what it does not compile (recursive shapes, a blank node named as a
+  constant, sh:property two levels under property shapes…): :attr:`ShapesModel.unsupported`,
+  or, found while compiling or running, a conformance test too large
+  (:class:`~progkg.validation.conformance.TooLarge`) or a blank focus node for a query run
+  node by node (:class:`~progkg.validation.sparql_engine.BlankFocus`);
+* the data files hold a literal the Oxigraph store would rewrite (``"1"^^xsd:boolean`` is
+  stored as ``"true"``, ``"4.0"`` decimal as ``"4"``, ``"5"^^xsd:int`` as
+  ``"5"^^xsd:integer``: Oxigraph issues #526 and #1413) *and* it matters: a check reads
+  literals' forms (sh:pattern, lengths, sh:in, sh:hasValue, SPARQL), two written literals
+  would become one, or an out-of-range integer could meet a comparison (:func:`plan`).
+  Otherwise the results give such literals back as written, and integers written with a
+  subtype are told to sh:datatype as written. Measured on the parsed terms, not predicted.
 
 The project's own ``ontology/shapes.ttl`` uses none of these, and the build's dump is
 written by the store (its literals are already in the store's form), so ``progkg validate``

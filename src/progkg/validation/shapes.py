@@ -143,8 +143,6 @@ class ShapesModel:
 
     graph: Graph
     shapes: dict[Node, Shape]
-    #: Causes that belong to no one shape (a SPARQL-based constraint component declared…).
-    global_unsupported: list[str] = field(default_factory=list)
 
     @property
     def uses_shapes_graph(self) -> bool:
@@ -163,7 +161,7 @@ class ShapesModel:
         own = [
             reason for shape in self.shapes.values() if not shape.deactivated for reason in shape.unsupported
         ]
-        return self.global_unsupported + own
+        return own
 
     def targets_of(self, shape: Shape) -> list[tuple[URIRef, Node]]:
         """The targets that reach ``shape``: its own, and those of node shapes pointing to it."""
