@@ -348,3 +348,18 @@ def test_real_export_rome_for_certification(tmp_path: Path) -> None:
     with pytest.raises(ProgkgError, match="truncated"):
         import_rncp(truncate(zip_folder(data, tmp_path / "cut.zip")), out, lambda _m: None, res)
     assert snapshot(out) == before
+
+
+def test_a_rome_code_known_only_from_a_fiche_resolves_and_shows(tmp_path: Path) -> None:
+    """Regression: with the RNCP export imported and no ROME release, RNCP4049's codes have no
+    notation yet; the parameter still finds D1406 and the columns show the codes."""
+    data = shared_data_or_skip() / "rncp-export-sample" / "sample_2024_02_22"
+    out = tmp_path / "build"
+    res = mini_project(tmp_path / "project")
+    import_rncp(data / "export-fiches-csv-2024-02-22.original.zip", out, lambda _m: None, res)
+    from progkg.queries import load_query, run_query
+
+    result = run_query(load_query(res, "rome-for-certification"), {"rncp": "4049"}, build_dir=out)
+    assert sorted(result.column("romeCode")) == ["D1406", "D1407", "H1102"]
+    result = run_query(load_query(res, "jobs-for-rome"), {"rome": "d1406"}, build_dir=out)
+    assert [m.iri for m in result.resolutions[0].matches] == [ID + "rome/D1406"]

@@ -30,6 +30,7 @@ name one thing, so only the best rank is kept.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -135,6 +136,14 @@ def index_nquads(store: ox.Store) -> bytes:
             for quad in store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(cls)):
                 if isinstance(quad.subject, ox.NamedNode):
                     kinds[quad.subject.value].add(kind.name)
+    # A ROME code cited by a certification or a job title before the ROME release is imported
+    # has no notation yet: its IRI holds its code (docs/modelling.md, "Identifiers").
+    for prop in (PK + "rome", PK + "romeCode", PK + "parentCode"):
+        for quad in store.quads_for_pattern(None, ox.NamedNode(prop), None):
+            code = _rome_code_of(quad.object)
+            if code:
+                codes[quad.object.value].add(code)
+                kinds[quad.object.value].add("rome")
     # A programme or parcours is also known by the codes of the certifications it carries:
     # its own, its mention's national fiche, its programme's.
     for holder, cert in _certifications_carried(store, kinds):
@@ -171,6 +180,14 @@ def index_nquads(store: ox.Store) -> bytes:
 def index_quads(store: ox.Store) -> list[ox.Quad]:
     """:func:`index_nquads` as pyoxigraph quads (for tests and small graphs)."""
     return list(ox.parse(index_nquads(store), format=ox.RdfFormat.N_QUADS))
+
+
+_ROME_IRI = re.compile(re.escape(ID) + r"rome/([A-N][0-9]{4})")
+
+
+def _rome_code_of(term: object) -> str | None:
+    match = _ROME_IRI.fullmatch(term.value) if isinstance(term, ox.NamedNode) else None
+    return match.group(1).lower() if match else None
 
 
 def _certifications_carried(store: ox.Store, kinds: dict[str, set[str]]) -> list[tuple[str, str]]:
