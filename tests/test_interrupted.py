@@ -19,6 +19,10 @@ from progkg.store import open_store, write_lock
 pytestmark = pytest.mark.slow
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _cli(project: Path, *args: str, **kwargs) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PROGKG_")}
     return subprocess.Popen(
@@ -28,6 +32,9 @@ def _cli(project: Path, *args: str, **kwargs) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # A test run started in the background inherits an ignored SIGINT, which Python would
+        # keep ignoring: give the child the default so that Ctrl-C reaches it as for a user.
+        preexec_fn=_default_sigint,
         **kwargs,
     )
 

@@ -28,6 +28,10 @@ pytestmark = pytest.mark.slow
 ROME = "https://w3id.org/progkg/graph/rome"
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _cli(project: Path, *args: str) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PROGKG_")}
     return subprocess.Popen(
@@ -37,6 +41,9 @@ def _cli(project: Path, *args: str) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # A test run started in the background inherits an ignored SIGINT, which Python would
+        # keep ignoring: give the child the default so that Ctrl-C reaches it as for a user.
+        preexec_fn=_default_sigint,
     )
 
 
