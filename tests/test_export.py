@@ -319,3 +319,13 @@ def test_source_date_epoch_sets_the_modified_date(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1798761600")  # 2027-01-01T00:00:00Z
     text = ex.render_ntriples(ex.prepare(built, res=paths.resources(repo)).description)
     assert b'<http://purl.org/dc/terms/modified> "2027-01-01"^^' in text
+
+
+def test_the_vocabulary_reference_is_published_beside_the_export(
+    built: Path, repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14, item 3: docs/vocabulary.{md,html}, the same bytes as committed, in the dump."""
+    out = tmp_path / "dump"
+    assert cli(["export", "--all-formats", "--out", str(out)], monkeypatch, repo, built) == 0
+    for name in ("vocabulary.md", "vocabulary.html"):
+        assert (out / name).read_bytes() == (repo / "docs" / name).read_bytes(), name

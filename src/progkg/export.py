@@ -613,8 +613,15 @@ def prepare(
     return Export(data=data, context=context, description=description, describe=describe)
 
 
-def export_all(export: Export, out_dir: Path, progress: Progress = _quiet) -> dict[str, tuple[int, str]]:
-    """Write every format and ``catalog.ttl`` (with their sizes and checksums) into ``out_dir``.
+def export_all(
+    export: Export,
+    out_dir: Path,
+    progress: Progress = _quiet,
+    extra: dict[str, str] | None = None,
+) -> dict[str, tuple[int, str]]:
+    """Write every format and ``catalog.ttl`` (with their sizes and checksums) into ``out_dir``,
+    and the ``extra`` files given by name (the vocabulary reference, beside the data it
+    describes).
 
     Files are first written under temporary names and renamed only once all are ready, so a
     failure leaves no new file behind.
@@ -632,6 +639,8 @@ def export_all(export: Export, out_dir: Path, progress: Progress = _quiet) -> di
             pending.append(_write_temp(out_dir / fmt.file_name, data))
         catalog = render(FORMATS["turtle"], export.catalog(sizes), export.context)
         pending.append(_write_temp(out_dir / CATALOG_FILE, catalog))
+        for name, text in sorted((extra or {}).items()):
+            pending.append(_write_temp(out_dir / name, text.encode("utf-8")))
         for tmp, final in pending:
             os.replace(tmp, final)
         pending = []
@@ -733,8 +742,15 @@ def run(
     if all_formats:
         if out is None:
             raise ProgkgError("--all-formats needs --out DIR")
-        export_all(export, out, progress)
-        progress(f"export: wrote {len(FORMATS)} files and {CATALOG_FILE} into {out}")
+        res = res or paths.resources()
+        from progkg.vocabdoc import render as vocabulary
+
+        pages = vocabulary(res.ontology_file, res.shapes_file, sorted((res.data / "seeds").glob("*.ttl")))
+        export_all(export, out, progress, extra=pages)
+        progress(
+            f"export: wrote {len(FORMATS)} files, {CATALOG_FILE} and the vocabulary reference "
+            f"({', '.join(sorted(pages))}) into {out}"
+        )
         return
     chosen = FORMATS[fmt or "turtle"]
     if catalog:
