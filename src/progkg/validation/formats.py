@@ -115,7 +115,10 @@ _COUNTED = {
 
 def _counts(report_results: list[ValidationResult], words: dict[str, str]) -> str:
     tally = {s: sum(1 for r in report_results if r.severity == s) for s in SEVERITIES}
-    return ", ".join(f"{n} {words[s]}{'s' if n != 1 else ''}" for s, n in tally.items())
+    # A shapes graph may define severities of its own (SHACL 2.1.5): counted under their IRI.
+    for other in sorted({r.severity for r in report_results} - set(SEVERITIES)):
+        tally[other] = sum(1 for r in report_results if r.severity == other)
+    return ", ".join(f"{n} {words.get(s, s)}{'s' if n != 1 and s in words else ''}" for s, n in tally.items())
 
 
 def _header(report: ValidationReport, lang: str) -> list[str]:
@@ -196,7 +199,7 @@ def to_text(
     lines.append("")
     lines.append("Par contrainte :" if lang != "en" else "Per shape:")
     for severity, shape, count in report.per_shape():
-        line = f"  {words[severity]:<14} {count:>6}  {compact(shape)} — {title(shape)}"
+        line = f"  {words.get(severity, severity):<14} {count:>6}  {compact(shape)} — {title(shape)}"
         if len(present) > 1:
             per = {
                 s: sum(1 for r in report.results if r.source_shape == shape and section_of(r) == s)
@@ -226,7 +229,9 @@ def to_text(
             if not items:
                 continue
             items.sort(key=lambda r: (_display_label(r, lang).casefold(), str(r.focus), sort_key(r)))
-            lines.append(f"{words[severity]} · {compact(shape)} — {title(shape)} ({len(items)})")
+            lines.append(
+                f"{words.get(severity, severity)} · {compact(shape)} — {title(shape)} ({len(items)})"
+            )
             shown = items if limit is None else items[:limit]
             for result in shown:
                 lines.extend(_item_lines(result, lang, title(shape)))

@@ -172,7 +172,7 @@ class ValidationReport:
         counts = Counter((r.severity, r.source_shape) for r in self.results)
         return sorted(
             ((sev, shape, n) for (sev, shape), n in counts.items()),
-            key=lambda item: (_SEVERITY_RANK[item[0]], -item[2], str(item[1])),
+            key=lambda item: (_SEVERITY_RANK.get(item[0], len(SEVERITIES)), -item[2], str(item[1])),
         )
 
     def title(self, shape: Node, lang: str = "fr") -> str:
