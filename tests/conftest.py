@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from progkg import paths
 from progkg.build import build
+from progkg.push import push
+from progkg.serve import OxigraphServer, free_port
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -25,6 +29,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if any(item.get_closest_marker(name) for name in _SLOW_BY_NATURE):
             item.add_marker(pytest.mark.slow)
+
+
+@contextlib.contextmanager
+def pushed_server(build_dir: Path, folder: Path) -> Iterator[OxigraphServer]:
+    """A read-write Oxigraph server on 127.0.0.1 holding ``build_dir`` as `progkg push` leaves
+    it (the derived search graphs included), stopped on exit."""
+    srv = OxigraphServer(folder / "db", "127.0.0.1", free_port(), read_only=False)
+    srv.start()
+    try:
+        push(build_dir, srv.query_url, timeout=120)
+        yield srv
+    finally:
+        srv.stop()
 
 
 def shared_data_or_skip() -> Path:

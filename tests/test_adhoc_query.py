@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import pushed_server
 
-from progkg.push import push
-from progkg.serve import OxigraphServer, free_port
+from progkg.serve import OxigraphServer
 
 REPO = Path(__file__).resolve().parents[1]
 K1802 = "https://w3id.org/progkg/id/rome/K1802"
@@ -33,13 +33,8 @@ def progkg(args: list[str], build: Path, stdin: bytes | None = None) -> subproce
 
 @pytest.fixture(scope="module")
 def server(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
-    srv = OxigraphServer(tmp_path_factory.mktemp("adhoc") / "db", "127.0.0.1", free_port(), read_only=False)
-    srv.start()
-    try:
-        push(built, srv.query_url, timeout=120)
+    with pushed_server(built, tmp_path_factory.mktemp("adhoc")) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 def test_a_select_given_with_e_uses_the_project_prefixes(built: Path) -> None:

@@ -8,25 +8,18 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import pushed_server
 
 from progkg.cli import main
-from progkg.push import push
-from progkg.serve import OxigraphServer, free_port
+from progkg.serve import OxigraphServer
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def server(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
-    srv = OxigraphServer(
-        tmp_path_factory.mktemp("describe") / "db", "127.0.0.1", free_port(), read_only=False
-    )
-    srv.start()
-    try:
-        push(built, srv.query_url, timeout=120)
+    with pushed_server(built, tmp_path_factory.mktemp("describe")) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 def run(args: list[str], built: Path, capsys, monkeypatch) -> tuple[int, str, str]:

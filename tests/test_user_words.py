@@ -13,12 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import pushed_server
 from test_queries import build_with_rome
 
 from progkg import paths, textkeys
 from progkg.cli import main
-from progkg.push import push
-from progkg.serve import OxigraphServer, free_port
+from progkg.serve import OxigraphServer
 
 REPO = Path(__file__).resolve().parents[1]
 RES = paths.resources(REPO)
@@ -31,15 +31,8 @@ def rome_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(rome_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
-    srv = OxigraphServer(
-        tmp_path_factory.mktemp("words-oxigraph") / "db", "127.0.0.1", free_port(), read_only=False
-    )
-    srv.start()
-    try:
-        push(rome_build, srv.query_url, timeout=120)
+    with pushed_server(rome_build, tmp_path_factory.mktemp("words-oxigraph")) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 def cli(
