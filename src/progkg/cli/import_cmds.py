@@ -100,6 +100,26 @@ def import_onisep(path: Path) -> None:
     _summary(report)
 
 
+@import_group.command("kit")
+@_PATH
+def import_kit(path: Path) -> None:
+    """The "Kit apprentissage" table: diploma codes (CFD) ↔ RNCP fiches, with the DEPP titles
+    (naming the institution for masters), levels, apprenticeship, end dates, active or not.
+
+    \b
+    Download: the Mission interministérielle pour l'apprentissage's tables-correspondances:
+              https://github.com/mission-apprentissage/tables-correspondances
+              (server/src/jobs/rncpImporter/assets/)
+    Files:    Kit_apprentissage_<YYYYMMDD>.csv (";", UTF-8), alone, in a folder or a zip.
+    Tested:   Kit_apprentissage_20231218.csv (5,707 rows).
+    """
+    from progkg.importers.kit import import_kit as run
+
+    with reporter("import kit") as progress:
+        report = run(path, paths.build_dir(), progress, paths.resources())
+    _summary(report)
+
+
 @click.group(name="link")
 def link_group() -> None:
     """Propose links between curated data and the official releases, for review."""
