@@ -104,10 +104,9 @@ def describe(text: str, select: search.Select, *, cap: int = 3) -> tuple[list[De
 
 
 def _short(iri: str) -> str:
-    from progkg.iris import PREFIXES
+    from progkg.queries import _short as short_term
 
-    best = max((p for p in PREFIXES.items() if iri.startswith(p[1])), key=lambda p: len(p[1]), default=None)
-    return f"{best[0]}:{iri[len(best[1]) :]}" if best else iri
+    return short_term(ox.NamedNode(iri))
 
 
 def as_text(desc: Description) -> str:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from rdflib import Namespace
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
+
+from progkg import iris
 
 PK = Namespace("https://w3id.org/progkg/ontology#")
 ID = Namespace("https://w3id.org/progkg/id/")
@@ -19,28 +20,7 @@ SSSOM = Namespace("https://w3id.org/sssom/")
 EQF = Namespace("http://data.europa.eu/snb/eqf/")
 
 #: Prefixes written in every serialisation progkg produces (Turtle export, reports).
-PREFIXES: dict[str, str] = {
-    "pk": str(PK),
-    "pkid": str(ID),
-    "pkg": str(GRAPH),
-    "elm": str(ELM),
-    "esco": str(ESCO),
-    "schema": str(SCHEMA),
-    "skos": str(SKOS),
-    "dct": str(DCTERMS),
-    "dcat": str(DCAT),
-    "prov": str(PROV),
-    "void": str(VOID),
-    "foaf": str(FOAF),
-    "org": str(ORG),
-    "vcard": str(VCARD),
-    "owl": str(OWL),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "xsd": str(XSD),
-    "sh": str(SH),
-    "adms": str(ADMS),
-}
+PREFIXES: dict[str, str] = dict(iris.PREFIXES)
 
 #: The SPARQL PREFIX block matching :data:`PREFIXES`, for queries built in code.
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())

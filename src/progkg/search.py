@@ -177,11 +177,6 @@ def index_nquads(store: ox.Store) -> bytes:
     return "".join(lines).encode("utf-8")
 
 
-def index_quads(store: ox.Store) -> list[ox.Quad]:
-    """:func:`index_nquads` as pyoxigraph quads (for tests and small graphs)."""
-    return list(ox.parse(index_nquads(store), format=ox.RdfFormat.N_QUADS))
-
-
 _ROME_IRI = re.compile(re.escape(ID) + r"rome/([A-N][0-9]{4})")
 
 

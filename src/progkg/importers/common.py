@@ -461,6 +461,28 @@ class ImportReport:
     build: object | None = None
 
 
+def import_release(
+    kind: str,
+    graph: str,
+    generate: Callable[[Release, NQuads, ImportReport, Progress], None],
+    path: Path,
+    build_dir: Path,
+    progress: Progress,
+    res: object | None = None,
+) -> ImportReport:
+    """Open the release at ``path`` (a folder, a zip or one file) and :func:`run_import` it with
+    ``generate``, closing the release whatever happens: what every importer does."""
+    release = Release(path)
+    try:
+
+        def write(out: NQuads, report: ImportReport) -> None:
+            generate(release, out, report, progress)
+
+        return run_import(kind, write, graph, build_dir, progress, res)
+    finally:
+        release.close()
+
+
 def run_import(
     kind: str,
     generate: Callable[[NQuads, ImportReport], None],

@@ -37,8 +37,8 @@ from progkg.importers.common import (
     Row,
     clean_text,
     describe_source,
+    import_release,
     read_release_csv,
-    run_import,
 )
 
 ID = "https://w3id.org/progkg/id/"
@@ -167,15 +167,4 @@ def generate(release: Release, out: NQuads, report: ImportReport, progress: Prog
 
 def import_kit(path: Path, build_dir: Path, progress: Progress, res: object | None = None) -> ImportReport:
     """Import the Kit apprentissage table (a CSV file, or a folder or zip holding it)."""
-    release = Release(path)
-    try:
-        return run_import(
-            "kit",
-            lambda out, report: generate(release, out, report, progress),
-            GRAPH,
-            build_dir,
-            progress,
-            res,
-        )
-    finally:
-        release.close()
+    return import_release("kit", GRAPH, generate, path, build_dir, progress, res)

@@ -37,7 +37,7 @@ from progkg.importers.common import (
     check_columns,
     clean_text,
     describe_source,
-    run_import,
+    import_release,
     slug,
 )
 
@@ -341,15 +341,4 @@ def generate(release: Release, out: NQuads, report: ImportReport, progress: Prog
 
 def import_onisep(path: Path, build_dir: Path, progress: Progress, res: object | None = None) -> ImportReport:
     """Import ONISEP's files (folder, zip or one file) into ``build_dir``, replacing any previous import."""
-    release = Release(path)
-    try:
-        return run_import(
-            "onisep",
-            lambda out, report: generate(release, out, report, progress),
-            GRAPH,
-            build_dir,
-            progress,
-            res,
-        )
-    finally:
-        release.close()
+    return import_release("onisep", GRAPH, generate, path, build_dir, progress, res)

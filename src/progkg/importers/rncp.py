@@ -31,8 +31,8 @@ from progkg.importers.common import (
     Row,
     clean_text,
     describe_source,
+    import_release,
     read_release_csv,
-    run_import,
     slug,
 )
 
@@ -433,15 +433,4 @@ def generate(release: Release, out: NQuads, report: ImportReport, progress: Prog
 
 def import_rncp(path: Path, build_dir: Path, progress: Progress, res: object | None = None) -> ImportReport:
     """Import an RNCP export (zip, folder or CSV files) into ``build_dir``, replacing any previous one."""
-    release = Release(path)
-    try:
-        return run_import(
-            "rncp",
-            lambda out, report: generate(release, out, report, progress),
-            GRAPH,
-            build_dir,
-            progress,
-            res,
-        )
-    finally:
-        release.close()
+    return import_release("rncp", GRAPH, generate, path, build_dir, progress, res)

@@ -33,8 +33,8 @@ from progkg.importers.common import (
     Table,
     clean_text,
     describe_source,
+    import_release,
     read_release_csv,
-    run_import,
     slug,
 )
 
@@ -804,15 +804,4 @@ def generate(release: Release, out: NQuads, report: ImportReport, progress: Prog
 
 def import_rome(path: Path, build_dir: Path, progress: Progress, res: object | None = None) -> ImportReport:
     """Import a ROME release (folder or zip) into ``build_dir``, replacing any previous one."""
-    release = Release(path)
-    try:
-        return run_import(
-            "rome",
-            lambda out, report: generate(release, out, report, progress),
-            GRAPH,
-            build_dir,
-            progress,
-            res,
-        )
-    finally:
-        release.close()
+    return import_release("rome", GRAPH, generate, path, build_dir, progress, res)
