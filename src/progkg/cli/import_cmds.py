@@ -81,22 +81,35 @@ def import_rncp(path: Path) -> None:
 
 
 @import_group.command("onisep")
-@_PATH
-def import_onisep(path: Path) -> None:
-    """ONISEP's table_de_passage (diploma ↔ RNCP ↔ formation) and ideo-metiers job sheets (XML).
+@click.argument("path", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def import_onisep(path: tuple[Path, ...]) -> None:
+    """ONISEP's table_de_passage (diploma ↔ RNCP ↔ formation), ideo-metiers job sheets and Idéo
+    formation sheets (XML): PATH… are files, folders or zips holding any of the three.
 
     \b
     Download (the XML exports):
       https://opendata.onisep.fr/data/6152ccdf850ef/2-table-de-passage-codes-certifications-et-formations.htm
       https://www.data.gouv.fr/fr/datasets/ideo-metiers-onisep/
-    Files:    table_de_passage_codes_certifications_et_formations.xml and/or
-              ideo-metiers_onisep.xml, in a folder or a zip (PATH may also be one of them).
-    Tested:   the table with 4,902 rows, 1,489 job sheets.
+      https://www.data.gouv.fr/fr/datasets/ideo-fiches-formations/  (ODbL; the zip
+      https://api.opendata.onisep.fr/downloads/5fe07a9ecc960/5fe07a9ecc960.zip)
+    Files:    table_de_passage_codes_certifications_et_formations.xml, ideo-metiers_onisep.xml,
+              Onisep_Ideo_Fiches_Formations_<ddmmyyyy>.xml (or the zip it comes in).
+    Graphs:   graph/onisep (Licence Ouverte: the table and the job sheets) and
+              graph/onisep-formations (ODbL: the formation sheets, apart so that an export
+              can leave them out).
+    Tested:   the table with 4,902 rows, 1,489 job sheets, the formation sheets of
+              25/06/2024 (2,164 formations).
+
+    \b
+    The import replaces the previous ONISEP import whole: it holds what the paths given hold.
+    Give all three files in one import; a file left out is named in a warning, with what the
+    graph then lacks (e.g. `progkg import onisep formations.zip` alone drops the table de
+    passage imported before).
     """
     from progkg.importers.onisep import import_onisep as run
 
     with reporter("import onisep") as progress:
-        report = run(path, paths.build_dir(), progress, paths.resources())
+        report = run(list(path), paths.build_dir(), progress, paths.resources())
     _summary(report)
 
 
@@ -116,6 +129,53 @@ def import_kit(path: Path) -> None:
     from progkg.importers.kit import import_kit as run
 
     with reporter("import kit") as progress:
+        report = run(path, paths.build_dir(), progress, paths.resources())
+    _summary(report)
+
+
+@import_group.command("esco")
+@click.argument(
+    "given", metavar="PATH...", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
+)
+def import_esco(given: tuple[Path, ...]) -> None:
+    """ESCO's CSV release: occupations, skills, ISCO groups and the essential / optional skills
+    of each occupation, with their labels in every language given (folders, zips or files).
+
+    \b
+    Download (ESCO classification, CSV, one or several languages):
+      https://esco.ec.europa.eu/en/use-esco/download
+    Files:    occupations_<lang>.csv, skills_<lang>.csv, ISCOGroups_<lang>.csv,
+              skillGroups_<lang>.csv, occupationSkillRelations.csv,
+              broaderRelationsOccPillar.csv, broaderRelationsSkillPillar.csv: each read
+              when present, the language from its name; what a missing one leaves unknown
+              is said. Give several paths for several languages (the first path's preferred
+              labels win).
+    Tested:   ESCO v1.1.1 (3,007 occupations, 13,896 skills, 123,855 occupation-skill
+              relations) with the French labels of v1.2.1.
+    """
+    from progkg.importers.esco import import_esco as run
+
+    with reporter("import esco") as progress:
+        report = run(list(given), paths.build_dir(), progress, paths.resources())
+    _summary(report)
+
+
+@import_group.command("esco-rome")
+@_PATH
+def import_esco_rome(path: Path) -> None:
+    """The official ESCO <-> ROME crosswalk: each ROME job title and its ESCO occupation, with
+    the SKOS relation as published (exact, close, broad or narrow match).
+
+    \b
+    Download (the EURES countries' mapping tables on ESCO's site, France):
+      https://esco.ec.europa.eu/en/news/eures-countries-mapping-tables-are-now-available-esco-webpage
+    Files:    FR_<date>_mapping_esco_rome.csv (metadata lines, then the table), alone, in
+              a folder or a zip.
+    Tested:   FR_20230104_mapping_esco_rome.csv (mapping V1.4 of 13/07/2022, 11,118 rows).
+    """
+    from progkg.importers.esco_rome import import_esco_rome as run
+
+    with reporter("import esco-rome") as progress:
         report = run(path, paths.build_dir(), progress, paths.resources())
     _summary(report)
 
