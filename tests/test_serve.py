@@ -1,4 +1,5 @@
-"""`progkg serve`: Oxigraph's read-only server, bound to 127.0.0.1, stopped cleanly by Ctrl-C."""
+"""`progkg serve`: pages and Oxigraph's read-only server on one port, bound to 127.0.0.1,
+stopped cleanly by Ctrl-C. (The pages themselves: tests/test_web*.py.)"""
 
 from __future__ import annotations
 
@@ -28,8 +29,9 @@ RES = paths.resources(REPO)
 
 
 class Served:
-    def __init__(self, process: subprocess.Popen[str], port: int, endpoint: str, page: str) -> None:
+    def __init__(self, process: subprocess.Popen[str], port: int, endpoint: str, page: str, pages: str) -> None:
         self.process, self.port, self.endpoint, self.page = process, port, endpoint, page
+        self.pages = pages
 
 
 def start_serve(build_dir: Path, *args: str, port: int | None = None) -> Served:
@@ -54,7 +56,7 @@ def start_serve(build_dir: Path, *args: str, port: int | None = None) -> Served:
     if "SPARQL endpoint" not in lines:
         process.kill()
         raise AssertionError(f"progkg serve did not start: {process.stderr.read()}")
-    return Served(process, port, lines["SPARQL endpoint"], lines["Query page"])
+    return Served(process, port, lines["SPARQL endpoint"], lines["Query page"], lines["Pages"])
 
 
 def stop(served: Served) -> int:
@@ -94,7 +96,9 @@ def listening_addresses(port: int) -> set[str]:
 
 def test_serve_binds_loopback_only_by_default(served: Served) -> None:
     assert served.endpoint == f"http://127.0.0.1:{served.port}/query"
-    assert served.page == f"http://127.0.0.1:{served.port}/"
+    # Oxigraph's query page moved from / to /sparql/ (issue 15): / is the pages' search box.
+    assert served.page == f"http://127.0.0.1:{served.port}/sparql/"
+    assert served.pages == f"http://127.0.0.1:{served.port}/"
     if not os.path.exists("/proc/net/tcp"):
         pytest.skip("no /proc/net/tcp to read listening sockets from")
     assert listening_addresses(served.port) == {"0100007F"}  # 127.0.0.1, nothing else

@@ -1,14 +1,23 @@
-"""`progkg serve`: Oxigraph's own SPARQL server over the built store, read-only.
+"""`progkg serve`: the graph's pages and Oxigraph's own SPARQL server, read-only, on one port.
 
-Why Oxigraph's server (PyPI ``oxigraph``, its ``oxigraph`` executable) and not a server of
-our own: it is a complete SPARQL 1.1 Protocol implementation with a query page (YASGUI) in
-the browser, and docs/design.md rules out home-made servers.
+What answers on ``http://127.0.0.1:7878/`` (docs/pages.md):
+
+* the pages (:mod:`progkg.web`): a search box, one page per thing, and every IRI of the graph
+  dereferenceable under ``/id/…`` (HTML for people, Turtle, JSON-LD, N-Triples for machines);
+* the SPARQL endpoint ``/query`` and Oxigraph's query page (YASGUI, at ``/sparql/``),
+  forwarded unchanged to Oxigraph's own server (PyPI ``oxigraph``, its ``oxigraph``
+  executable), which runs on an internal port of 127.0.0.1. Why Oxigraph's server and not one
+  of our own for SPARQL: it is a complete SPARQL 1.1 Protocol implementation with a query
+  page, and docs/design.md rules out home-made servers. The pages are a Starlette
+  application under uvicorn (maintained, small), reading the same snapshot through
+  pyoxigraph's read-only store.
 
 How it is run:
 
 * ``oxigraph serve-read-only --union-default-graph``: no update, no Graph Store write, and
   queries see the union of the named graphs as their default graph, like ``progkg query``.
-* Bound to 127.0.0.1 unless ``--host`` says otherwise.
+  The pages open the store with ``Store.read_only``: nothing they do can write.
+* Bound to 127.0.0.1 unless ``--host`` says otherwise (Oxigraph always on 127.0.0.1).
 * On a **snapshot** of the store (``Store.backup``: hard links, so it is quick and small),
   not on ``build/store`` itself: a ``progkg build`` while the server runs publishes a new
   store and deletes the old folder; the server keeps answering from its snapshot until
@@ -28,9 +37,13 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+
+import pyoxigraph as ox
 
 from progkg import store as st
 from progkg.errors import ProgkgError
@@ -229,43 +242,109 @@ def snapshot_store(build: Path) -> Path:
     return target
 
 
+@dataclass(frozen=True)
+class Served:
+    """The URLs ``progkg serve`` answers on (what it prints when ready)."""
+
+    pages_url: str
+
+    @property
+    def url(self) -> str:
+        """Oxigraph's query page."""
+        return self.pages_url + "sparql/"
+
+    @property
+    def query_url(self) -> str:
+        return self.pages_url + "query"
+
+
+def _listening_socket(host: str, port: int) -> socket.socket:
+    """The pages' socket, bound and listening (a clear :class:`ProgkgError` when it cannot be)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        raise _bind_error(host, port, exc) from None
+    sock.set_inheritable(True)
+    return sock
+
+
 def serve(
     build: Path,
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
     *,
     query_timeout: float = 60.0,
-    on_ready: Callable[[OxigraphServer], None] | None = None,
+    on_ready: Callable[[Served], None] | None = None,
 ) -> int:
     """Serve the built store read-only until Ctrl-C (or SIGTERM); return the exit code.
 
-    A server that stops by itself is an error (exit 2, with its message).
+    The Oxigraph server stopping by itself is an error (exit 2, with its message).
     """
-    snapshot = snapshot_store(build)
-    server = OxigraphServer(snapshot, host, port, read_only=True, query_timeout=query_timeout)
+    import uvicorn
+
+    from progkg.web.app import create_app
+
+    sock = _listening_socket(host, port)
+    snapshot = None
+    server = None
+    store = None
     previous = signal.getsignal(signal.SIGTERM)
+    previous_int = signal.getsignal(signal.SIGINT)
 
     def on_term(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
-    previous_int = signal.getsignal(signal.SIGINT)
     signal.signal(signal.SIGTERM, on_term)
     # Ctrl-C stops the server even when this process was started with SIGINT ignored.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        server.start()
-        if on_ready:
-            on_ready(server)
-        code = server.wait()
-        if code in (-signal.SIGINT, -signal.SIGTERM, 128 + signal.SIGINT):
-            return 0  # Ctrl-C reached the server first
-        raise ProgkgError(
-            f"the Oxigraph server stopped (exit code {code}): {server._output() or 'no message'}"
+        snapshot = snapshot_store(build)
+        server = OxigraphServer(
+            snapshot, DEFAULT_HOST, free_port(DEFAULT_HOST), read_only=True, query_timeout=query_timeout
         )
+        server.start()
+        try:
+            store = ox.Store.read_only(str(snapshot))
+        except OSError as exc:
+            raise ProgkgError(f"cannot open the store snapshot {snapshot}: {exc}") from None
+        served = Served(f"http://{_host_in_url(host)}:{port}/")
+        app = create_app(store, server.url, on_startup=(lambda: on_ready(served)) if on_ready else None)
+        config = uvicorn.Config(
+            app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=5
+        )
+        web = uvicorn.Server(config)
+        died: list[int] = []
+
+        def watch() -> None:
+            # The SPARQL server stopping by itself stops the pages too (and is reported).
+            while not web.should_exit:
+                code = server.process.poll() if server.process else None
+                if code is not None:
+                    died.append(code)
+                    web.should_exit = True
+                    return
+                time.sleep(0.5)
+
+        threading.Thread(target=watch, daemon=True).start()
+        web.run(sockets=[sock])
+        if died:
+            raise ProgkgError(
+                f"the Oxigraph server stopped (exit code {died[0]}): {server._output() or 'no message'}"
+            )
+        return 0
     except KeyboardInterrupt:
         return 0
     finally:
         signal.signal(signal.SIGTERM, previous)
         signal.signal(signal.SIGINT, previous_int)
-        server.stop()
-        shutil.rmtree(snapshot, ignore_errors=True)
+        sock.close()
+        if server is not None:
+            server.stop()
+        del store
+        if snapshot is not None:
+            shutil.rmtree(snapshot, ignore_errors=True)

@@ -68,7 +68,8 @@ def push(endpoint: str, graph_store: str | None, timeout: float, prune: bool) ->
 )
 @click.pass_context
 def serve(ctx: click.Context, port: int, host: str, query_timeout: float) -> None:
-    """Serve the built graph read-only with Oxigraph's SPARQL server and query page.
+    """Serve the built graph read-only: pages for every IRI, search, and Oxigraph's SPARQL
+    endpoint and query page, on one port.
 
     Stop it with Ctrl-C. Queries see the union of the named graphs as their default graph,
     as with `progkg query`; updates are refused.
@@ -82,6 +83,7 @@ def serve(ctx: click.Context, port: int, host: str, query_timeout: float) -> Non
     def ready(server) -> None:
         if host not in ("127.0.0.1", "localhost", "::1"):
             click.echo(f"warning: listening on {host}: other machines can query this graph", err=True)
+        click.echo(f"Pages:           {server.pages_url}")
         click.echo(f"Query page:      {server.url}")
         click.echo(f"SPARQL endpoint: {server.query_url}", nl=True)
         click.echo("Press Ctrl-C to stop.", err=True)

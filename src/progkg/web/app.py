@@ -1,0 +1,524 @@
+"""The Starlette application behind ``progkg serve``: pages, search, RDF of one IRI, SPARQL.
+
+Routes (docs/pages.md):
+
+* ``/`` the search box; ``/search?q=`` results by kind; ``/suggest?q=`` suggestions as JSON
+  for the box's script; ``/programmes`` every programme, a page at a time.
+* ``/id/…`` every IRI of the graph (:mod:`progkg.web.negotiation`): 303 to the HTML page for
+  browsers, RDF for machines, 404 for what the graph does not know.
+* ``/query``, ``/update``, ``/store``, ``/sparql/…``: forwarded as they are to Oxigraph's own
+  read-only server (its SPARQL endpoint and query page, unchanged); it refuses updates.
+* ``/static/…`` the style sheet and the search box's script (no CDN: everything offline).
+
+Page handlers are plain functions: Starlette runs them in its thread pool, where pyoxigraph
+reads the read-only store concurrently.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+import pyoxigraph as ox
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+from starlette.applications import Starlette
+from starlette.background import BackgroundTask
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from progkg import search
+from progkg.errors import ProgkgError
+from progkg.iris import DERIVED_GRAPHS, ID, ORG, PK, PREFIXES, SKOS
+from progkg.web import negotiation as neg
+from progkg.web import pictures
+from progkg.web.graph import MATCH_PROPS, Graph, Link, local_path
+from progkg.web.i18n import DEFAULT_LANG, LANGS, translator
+
+HERE = Path(__file__).resolve().parent
+#: The longest text a search box or a parameter takes; longer is refused, not truncated.
+MAX_QUERY = 200
+#: The longest ``/id/…`` path looked up (IRIs of the graph are far shorter).
+MAX_PATH = 1000
+#: The most pages a listing pages through (50 items each).
+MAX_PAGE = 10_000
+#: Kinds of the search, in the order results are shown.
+SEARCH_KINDS = ("job", "rome", "programme", "parcours", "certification", "institution", "sector")
+#: Prefixes written in the Turtle of one IRI (the vocabularies its statements use; IRIs of the
+#: graph stay whole, as ``pkid:rome\/K1802`` would read badly).
+RDF_PREFIXES = {
+    k: PREFIXES[k]
+    for k in ("pk", "rdf", "rdfs", "xsd", "skos", "schema", "dct", "org", "prov", "elm")
+    if k in PREFIXES
+}
+
+
+def href(iri: str) -> str:
+    """The URL a page links ``iri`` with: its page for an IRI of the graph, else the IRI."""
+    path = local_path(iri)
+    if path is None:
+        return iri
+    return "/id/" + quote(path, safe="/:@!$&'()*+,;=-._~") + ".html"
+
+
+class Pages:
+    """The pages of one store (state shared by the handlers)."""
+
+    def __init__(self, store: ox.Store, sparql_url: str | None = None) -> None:
+        self.graph = Graph(store)
+        self.sparql_url = sparql_url.rstrip("/") if sparql_url else None
+        self.env = Environment(
+            loader=FileSystemLoader(str(HERE / "templates")),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.globals["href"] = href
+        self.http = None  # httpx.AsyncClient, made on first use (proxy only)
+
+    # --- Helpers ---------------------------------------------------------------------------
+
+    def lang(self, request: Request) -> tuple[str, bool]:
+        """The page's language, and whether the request chose it (then a cookie keeps it)."""
+        asked = request.query_params.get("lang")
+        if asked in LANGS:
+            return asked, True
+        cookie = request.cookies.get("lang")
+        return (cookie if cookie in LANGS else DEFAULT_LANG), False
+
+    def render(self, request: Request, template: str, status: int = 200, **context: object) -> HTMLResponse:
+        lang, chosen = self.lang(request)
+        other = "en" if lang == "fr" else "fr"
+        params = dict(request.query_params)
+        params["lang"] = other
+        context.setdefault("names", {})
+        page = self.env.get_template(template).render(
+            lang=lang,
+            t=translator(lang),
+            switch_url=request.url.path + "?" + urlencode(params),
+            other_lang=other,
+            request_path=request.url.path,
+            name_of=self._namer(lang, context["names"]),
+            **context,
+        )
+        response = HTMLResponse(page, status_code=status)
+        if chosen:
+            response.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax")
+        return response
+
+    def _namer(self, lang: str, english: dict[str, str]):  # noqa: ANN202
+        """``name_of(link)`` for templates: the English label on English pages where the graph
+        has one, else the French name wrapped in ``<span lang="fr">``."""
+
+        def name_of(link: Link | str, fallback: str = "") -> Markup:
+            iri, name = (link.iri, link.name) if isinstance(link, Link) else (link, fallback)
+            if lang == "en" and iri in english:
+                return Markup.escape(english[iri])
+            shown = name or fallback or iri
+            if lang == "en":
+                return Markup('<span lang="fr">') + Markup.escape(shown) + Markup("</span>")
+            return Markup.escape(shown)
+
+        return name_of
+
+    def page_number(self, request: Request) -> int:
+        try:
+            n = int(request.query_params.get("page", "1"))
+        except ValueError:
+            return 1
+        return min(max(n, 1), MAX_PAGE)
+
+    # --- Home, search, suggestions -----------------------------------------------------------
+
+    def home(self, request: Request) -> Response:
+        return self.render(request, "home.html", q="")
+
+    def programmes(self, request: Request) -> Response:
+        page = self.page_number(request)
+        size = 50
+        rows = self.graph.rows(
+            f"SELECT ?p (SAMPLE(?n) AS ?name) WHERE {{ ?p a <{PK}Programme> . "
+            "OPTIONAL { ?p pkx:name ?n } } "
+            f"GROUP BY ?p ORDER BY LCASE(STR(SAMPLE(?n))) ?p LIMIT {size + 1} OFFSET {(page - 1) * size}"
+        )
+        items = [Link(r["p"].value, r["name"].value if r.get("name") else "") for r in rows]
+        listing = {"items": items[:size], "page": page, "more": len(items) > size}
+        return self.render(request, "programmes.html", listing=listing, names=self._english(request, items))
+
+    def _english(self, request: Request, links: list) -> dict[str, str]:
+        if self.lang(request)[0] != "en":
+            return {}
+        return self.graph.english_names(_iris(links))
+
+    def _query_text(self, request: Request) -> tuple[str, str | None]:
+        q = " ".join(request.query_params.get("q", "").split())
+        if len(q) > MAX_QUERY:
+            return q[:MAX_QUERY], "too_long"
+        return q, None
+
+    def search_page(self, request: Request) -> Response:
+        q, problem = self._query_text(request)
+        if not q:
+            return RedirectResponse("/", status_code=303)
+        kind_filter = request.query_params.get("kind")
+        kinds = (kind_filter,) if kind_filter in SEARCH_KINDS else SEARCH_KINDS
+        page = self.page_number(request)
+        size = 10 if len(kinds) > 1 else 50
+        groups, error, close = [], None, []
+        if problem is None:
+            try:
+                for kind in kinds:
+                    found = search.find(kind, q, self.graph.select, related=False)
+                    if found:
+                        start = (page - 1) * size if len(kinds) == 1 else 0
+                        links = [Link(m.iri, m.name) for m in found[start : start + size]]
+                        groups.append(
+                            {
+                                "kind": kind,
+                                "items": links,
+                                "total": len(found),
+                                "more": len(found) > start + size,
+                            }
+                        )
+                if not groups:
+                    close = search.suggestions(search.KINDS["any"], q, self.graph.select)
+            except ProgkgError as exc:
+                error = exc.message
+        all_links = [link for g in groups for link in g["items"]]
+        return self.render(
+            request,
+            "search.html",
+            q=q,
+            groups=groups,
+            problem=problem,
+            error=error,
+            close=close,
+            page=page,
+            single=len(kinds) == 1,
+            names=self._english(request, all_links),
+        )
+
+    def suggest(self, request: Request) -> Response:
+        """Up to 8 suggestions for the box, as JSON: name, kind, URL (best ranks first)."""
+        q, problem = self._query_text(request)
+        if problem or len(q) < 2:
+            return JSONResponse([])
+        t = translator(self.lang(request)[0])
+        found: list[tuple[int, int, str, search.Match]] = []
+        try:
+            for order, kind in enumerate(SEARCH_KINDS):
+                for m in search.find(kind, q, self.graph.select, related=False)[:8]:
+                    found.append((m.rank, order, m.name.casefold(), m))
+        except ProgkgError:
+            return JSONResponse([])
+        found.sort(key=lambda item: item[:3])
+        seen: set[str] = set()
+        out = []
+        for _, order, _, m in found:
+            if m.iri in seen:
+                continue
+            seen.add(m.iri)
+            out.append({"name": m.name or m.iri, "kind": t("one_" + SEARCH_KINDS[order]), "url": href(m.iri)})
+            if len(out) == 8:
+                break
+        return JSONResponse(out)
+
+    # --- /id/… -----------------------------------------------------------------------------
+
+    def dereference(self, request: Request) -> Response:
+        path = request.path_params["path"]
+        if len(path) > MAX_PATH:
+            return self.not_found(request, "")
+        stem, fmt = neg.split_suffix(path)
+        if fmt is not None and self._known(ID + path):
+            stem, fmt = path, None  # an IRI that itself ends like a suffix
+        iri = ID + stem
+        if not self._known(iri):
+            return self.not_found(request, iri)
+        doc = "/id/" + quote(stem, safe="/:@!$&'()*+,;=-._~")
+        if fmt is None:
+            wanted = neg.choose(request.headers.get("accept"))
+            if wanted is None:
+                listing = ", ".join(f.media_type for f in neg.FORMATS)
+                return PlainTextResponse(
+                    f"406 Not Acceptable: {listing}\n", status_code=406, headers={"Vary": "Accept"}
+                )
+            if wanted is neg.HTML:
+                return RedirectResponse(f"{doc}.html", status_code=303, headers={"Vary": "Accept"})
+            return self.rdf(iri, wanted, {"Content-Location": f"{doc}.{wanted.suffix}", "Vary": "Accept"})
+        if fmt is neg.HTML:
+            return self.thing_page(request, iri, stem)
+        return self.rdf(iri, fmt, {})
+
+    def _known(self, iri: str) -> bool:
+        try:
+            return self.graph.exists(iri)
+        except ValueError:  # not an IRI (spaces, quotes, brackets…)
+            return False
+
+    def rdf(self, iri: str, fmt: neg.Format, headers: dict[str, str]) -> Response:
+        body = neg.serialize(self.graph.triples(iri), fmt, RDF_PREFIXES)
+        media = fmt.media_type + ("; charset=utf-8" if fmt is not neg.JSONLD else "")
+        return Response(body, media_type=media, headers={**headers, "Link": f'<{iri}>; rel="describes"'})
+
+    def not_found(self, request: Request, iri: str) -> Response:
+        wanted = neg.choose(request.headers.get("accept"))
+        if wanted is not neg.HTML and wanted is not None:
+            return PlainTextResponse(
+                "404 Not Found: the graph says nothing about this IRI\n", status_code=404
+            )
+        shown = iri if len(iri) <= 200 else iri[:199] + "…"
+        return self.render(request, "not_found.html", status=404, iri=shown, q="")
+
+    def thing_page(self, request: Request, iri: str, stem: str) -> Response:
+        g = self.graph
+        kind = g.kind(iri)
+        page = self.page_number(request)
+        ctx: dict = {"iri": iri, "kind": kind, "name": g.name(iri) or iri, "stem": stem, "page": page}
+        ctx["doc"] = "/id/" + quote(stem, safe="/:@!$&'()*+,;=-._~")
+        ctx["_t"] = translator(self.lang(request)[0])
+        builder = getattr(self, "_page_" + kind, None)
+        if builder is not None:
+            builder(iri, ctx, page)
+        if ctx.get("structure"):
+            ctx["structure_svg"] = Markup(pictures.structure_svg(ctx["structure"], href, ctx["_t"]))
+        del ctx["_t"]
+        ctx["facts"] = g.facts(iri)
+        links = _collect(ctx)
+        names = self._english(request, [*links, iri])
+        sources = _sources(ctx)
+        ctx["source_titles"] = g.source_titles(set(sources))
+        ctx["source_numbers"] = {s: i + 1 for i, s in enumerate(sorted(sources))}
+        return self.render(request, "thing.html", names=names, q="", **ctx)
+
+    # One builder per kind: adds its sections to the page's context.
+
+    def _page_programme(self, iri: str, ctx: dict, page: int) -> None:
+        g = self.graph
+        ctx["institutions"] = g.links(iri, (PK + "provider",)).items
+        ctx["certifications"] = g.links(iri, (PK + "certification",)).items
+        ctx["parcours"] = _merge(
+            g.links(iri, (PK + "hasParcours",), page=page),
+            g.links(iri, (PK + "partOf",), inverse=True, page=page),
+        )
+        ctx["structure"], ctx["structure_cut"] = g.structure(iri, "programme")
+        ctx["jobs"] = g.jobs_of(iri, "programme")
+        ctx["routes"] = g.access_routes(iri, "programme")
+        ctx["windows"] = g.windows(iri)
+
+    def _page_parcours(self, iri: str, ctx: dict, page: int) -> None:
+        g = self.graph
+        ctx["programmes"] = g.links(iri, (PK + "partOf",)).items
+        ctx["institutions"] = g.links(iri, (PK + "provider",)).items
+        for prog in ctx["programmes"]:
+            known = {i.iri for i in ctx["institutions"]}
+            ctx["institutions"] += [
+                i for i in g.links(prog.iri, (PK + "provider",)).items if i.iri not in known
+            ]
+        ctx["certifications"] = g.links(iri, (PK + "certification",)).items
+        ctx["structure"], ctx["structure_cut"] = g.structure(iri, "parcours")
+        ctx["competencies"] = g.competencies(iri)
+        ctx["jobs"] = g.jobs_of(iri, "parcours")
+        ctx["similar"] = g.similar(iri)
+        ctx["routes"] = g.access_routes(iri, "parcours")
+        ctx["windows"] = g.windows(iri)
+        ctx["sectors"] = g.links(iri, (PK + "targetsSector",)).items
+
+    def _page_certification(self, iri: str, ctx: dict, page: int) -> None:
+        g = self.graph
+        ctx["blocks"] = g.links(iri, (PK + "hasBlock",), page=page)
+        ctx["romes"] = g.links(iri, (PK + "rome",)).items
+        ctx["certifiers"] = g.links(iri, (PK + "certifier",)).items
+        ctx["carried_by"] = g.programmes_of_certification(iri, page=page)
+        ctx["successions"] = g.related_certifications(iri)
+        ctx["routes"] = g.access_routes(iri, "certification")
+
+    def _page_rome(self, iri: str, ctx: dict, page: int) -> None:
+        g = self.graph
+        code = next((v for v, _, _ in g.literals(iri, SKOS + "notation")), iri.rsplit("/", 1)[-1])
+        ctx["code"] = code
+        ctx["parents"] = g.links(iri, (PK + "parentCode",)).items
+        ctx["subcodes"] = g.links(iri, (PK + "parentCode",), inverse=True).items
+        ctx["appellations"] = g.links(iri, (PK + "romeCode",), inverse=True, page=page)
+        ctx["moves"] = g.mobility(iri)
+        ctx["leading"] = g.programmes_for_rome(iri, page=page)
+        ctx["esco"] = g.esco(iri)
+        ctx["certifications"] = g.links(iri, (PK + "rome",), inverse=True, page=page)
+        ctx["picture"] = Markup(
+            pictures.neighbourhood_svg(
+                Link(iri, ctx["name"], extra={"code": code}),
+                ctx["leading"].items,
+                ctx["leading"].more or len(ctx["leading"].items) > 8,
+                ctx["moves"],
+                href,
+                ctx["_t"],
+            )
+        )
+
+    def _page_job(self, iri: str, ctx: dict, page: int) -> None:
+        g = self.graph
+        ctx["romes"] = g.rome_of_job(iri)
+        ctx["holders"] = g.holders_of_job(iri, page=page)
+        ctx["mappings"] = _merge(
+            g.links(iri, tuple(SKOS + m for m in MATCH_PROPS)),
+            g.links(iri, tuple(SKOS + m for m in MATCH_PROPS), inverse=True),
+        ).items
+        ctx["esco"] = g.esco(iri)
+
+    def _page_institution(self, iri: str, ctx: dict, page: int) -> None:
+        g = self.graph
+        ctx["parent_orgs"] = g.links(iri, (ORG + "subOrganizationOf",)).items
+        ctx["sub_orgs"] = g.links(iri, (ORG + "subOrganizationOf",), inverse=True).items
+        ctx["provides"] = g.links(iri, (PK + "provider",), inverse=True, page=page)
+        ctx["certifies"] = g.links(iri, (PK + "certifier",), inverse=True, page=page)
+
+    def _page_sector(self, iri: str, ctx: dict, page: int) -> None:
+        ctx["targeted_by"] = self.graph.links(iri, (PK + "targetsSector",), inverse=True, page=page)
+
+    # --- SPARQL: forwarded to Oxigraph's read-only server ---------------------------------------
+
+    async def proxy(self, request: Request) -> Response:
+        if self.sparql_url is None:
+            return PlainTextResponse("503 the SPARQL endpoint is not running\n", status_code=503)
+        import httpx
+
+        if self.http is None:
+            self.http = httpx.AsyncClient(timeout=httpx.Timeout(None, connect=5.0))
+        path = request.url.path
+        if path.startswith("/sparql/"):
+            path = path[len("/sparql") :]
+        elif path == "/sparql" and "text/html" in request.headers.get("accept", ""):
+            return RedirectResponse("/sparql/", status_code=303)
+        url = self.sparql_url + path + ("?" + request.url.query if request.url.query else "")
+        headers = {
+            k: v
+            for k, v in request.headers.items()
+            if k.lower() in ("accept", "content-type", "accept-encoding", "accept-language")
+        }
+        body = await request.body()
+        try:
+            upstream = await self.http.send(
+                self.http.build_request(request.method, url, headers=headers, content=body), stream=True
+            )
+        except httpx.HTTPError as exc:
+            return PlainTextResponse(f"502 the SPARQL server did not answer: {exc}\n", status_code=502)
+        keep = ("content-type", "content-encoding", "cache-control", "vary", "allow")
+        return StreamingProxy(upstream, {k: v for k, v in upstream.headers.items() if k.lower() in keep})
+
+    async def close(self) -> None:
+        if self.http is not None:
+            with contextlib.suppress(Exception):
+                await self.http.aclose()
+
+
+class StreamingProxy(Response):
+    """An upstream httpx response passed through as it arrives."""
+
+    def __init__(self, upstream, headers: dict[str, str]) -> None:  # noqa: ANN001
+        super().__init__(status_code=upstream.status_code, headers=headers)
+        self.upstream = upstream
+        self.background = BackgroundTask(upstream.aclose)
+        self.raw_headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+
+    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+        async for chunk in self.upstream.aiter_raw():
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+        await self.background()
+
+
+def _merge(a, b):  # noqa: ANN001, ANN202 — two Listings of the same list, seen from both sides
+    seen = {link.iri for link in a.items}
+    a.items += [link for link in b.items if link.iri not in seen]
+    a.more = a.more or b.more
+    return a
+
+
+def _collect(ctx: dict) -> list:
+    """Every Link a page shows (for its English names)."""
+    out: list = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, Link):
+            out.append(value)
+            for v in value.extra.values():
+                walk(v)
+        elif isinstance(value, list | tuple):
+            for v in value:
+                walk(v)
+        elif hasattr(value, "items") and isinstance(getattr(value, "items", None), list):
+            walk(value.items)
+        elif hasattr(value, "units"):
+            out.append(Link(value.iri, value.name))
+            for unit in value.units:
+                out.append(Link(unit.iri, unit.name))
+                out.extend(Link(c.iri, c.name) for c in unit.courses)
+
+    for key, value in ctx.items():
+        if key != "facts":
+            walk(value)
+    facts = ctx.get("facts")
+    if facts is not None:
+        for rows in facts.by_source.values():
+            out.extend(Link(v.value, vname) for _, _, v, vname in rows if isinstance(v, ox.NamedNode))
+        out.extend(Link(s, sname) for s, sname, _, _ in facts.pointing)
+    return out
+
+
+def _sources(ctx: dict) -> set[str]:
+    """The named graphs the page's facts come from (numbered in its Sources list)."""
+    out = set()
+    for link in _collect(ctx):
+        if link.source:
+            out.add(link.source)
+    for key in ("structure",):
+        for sem in ctx.get(key) or ():
+            out.add(sem.source)
+            for unit in sem.units:
+                out.add(unit.source)
+                out.update(c.source for c in unit.courses)
+    facts = ctx.get("facts")
+    if facts is not None:
+        out.update(facts.by_source)
+    return {s for s in out if s and s != DERIVED_GRAPHS}
+
+
+def _iris(links: list) -> set[str]:
+    return {link.iri if isinstance(link, Link) else link for link in links if link}
+
+
+def create_app(store: ox.Store, sparql_url: str | None = None, on_startup=None) -> Starlette:  # noqa: ANN001
+    """The application over ``store`` (opened read-only by the caller); ``sparql_url`` is the
+    Oxigraph server SPARQL requests are forwarded to (None: they answer 503); ``on_startup``
+    is called once the application is ready (``progkg serve`` then prints its URLs)."""
+    pages = Pages(store, sparql_url)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):  # noqa: ANN202
+        if on_startup is not None:
+            on_startup()
+        yield
+        await pages.close()
+
+    proxy_methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"]
+    routes = [
+        Route("/", pages.home),
+        Route("/search", pages.search_page),
+        Route("/suggest", pages.suggest),
+        Route("/programmes", pages.programmes),
+        Route("/id/{path:path}", pages.dereference),
+        Route("/query", pages.proxy, methods=proxy_methods),
+        Route("/update", pages.proxy, methods=proxy_methods),
+        Route("/store", pages.proxy, methods=proxy_methods),
+        Route("/sparql", pages.proxy, methods=proxy_methods),
+        Route("/sparql/{rest:path}", pages.proxy, methods=proxy_methods),
+        Route("/logo.svg", pages.proxy),
+        Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.pages = pages
+    return app
