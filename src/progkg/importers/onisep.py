@@ -1,6 +1,6 @@
-"""`progkg import onisep PATH`: ONISEP's open data → ``graph/onisep``.
+"""`progkg import onisep PATH…`: ONISEP's open data → ``graph/onisep`` and ``graph/onisep-formations``.
 
-Two files, given as a folder, a zip or one file:
+Three files, given in any number of folders, zips or single files:
 
 * ``table_de_passage_codes_certifications_et_formations.xml`` — the table linking each diploma
   (Certif Info id, code scolarité) to its RNCP fiche and to its ONISEP formation sheet. Each row
@@ -13,17 +13,32 @@ Two files, given as a folder, a zip or one file:
   (docs/importers.md, "Linking programmes to certifications").
 * ``ideo-metiers_onisep.xml`` — ONISEP's job sheets (``id/onisep/metier/MET.<n>``) with the ROME
   codes (or, for a few, ROME professional domains) each is closest to.
+* ``Onisep_Ideo_Fiches_Formations_<ddmmyyyy>.xml`` — the Idéo formation sheets: each formation
+  ``FOR.<n>`` with its title, type and duration, the RNCP fiche its ``url`` points at (a France
+  Compétences page) and the job sheets it leads to (``pk:leadsTo``). So a formation reaches ROME
+  through its job sheets (``pk:leadsTo/skos:broadMatch``) as well as through its fiche.
 
-Both are XML: a ``<root>`` with one ``<item>`` per row and one child element per column.
-Errors name the file, line and column of the element at fault.
+Licences: the first two are Licence Ouverte and go into ``graph/onisep``; the formation sheets
+are ODbL (share-alike), so they go into a named graph of their own, ``graph/onisep-formations``,
+whose source says so (``dct:license`` the ODbL): an export can then leave them out whole. One
+import writes both graphs (a second :class:`NQuads` writer on the same stream).
+
+An import replaces the previous ONISEP import as a whole: it holds what the given paths hold.
+Each file absent is named in a warning, with what the graph then lacks.
+
+The two tables are XML item lists (``<root><item><col>…``); the formation sheets are nested XML,
+read as a stream with expat. Errors name the file, line and column of the element at fault.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 import xml.parsers.expat
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from progkg.errors import ProgkgError, located
@@ -37,12 +52,14 @@ from progkg.importers.common import (
     check_columns,
     clean_text,
     describe_source,
-    import_release,
+    run_import,
     slug,
 )
 
 ID = "https://w3id.org/progkg/id/"
 GRAPH = "https://w3id.org/progkg/graph/onisep"
+#: The Idéo formation sheets: ODbL, hence a graph of their own that an export can leave out.
+FORMATIONS_GRAPH = "https://w3id.org/progkg/graph/onisep-formations"
 PK = "https://w3id.org/progkg/ontology#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -50,7 +67,10 @@ DCT = "http://purl.org/dc/terms/"
 PROV = "http://www.w3.org/ns/prov#"
 SCHEMA = "https://schema.org/"
 EQF = "http://data.europa.eu/snb/eqf/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
 LICENCE = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+#: The Open Database License 1.0, as Open Data Commons names it.
+ODBL = "http://opendatacommons.org/licenses/odbl/1-0/"
 ONISEP_SITE = "https://www.onisep.fr/http/redirection/"
 
 RNCP_NUMBER = re.compile(r"(RNCP)?[0-9]{1,6}")
@@ -62,6 +82,21 @@ ROME_CODE = re.compile(r"[A-N][0-9]{4}")
 ROME_DOMAIN = re.compile(r"[A-N][0-9]{2}")
 EQF_LEVEL = re.compile(r"[1-8]")
 MASTER_MENTION = re.compile(r"^master mention (.+)$", re.I)
+JOB_SHEET = re.compile(r"MET\.[0-9]{1,7}")
+#: A France Compétences fiche page, as the formation sheets give it (``…/rncp/38175/``, once
+#: with an anchor, once on the register's former site certificationprofessionnelle.fr).
+FICHE_URL = re.compile(
+    r"https?://(?:www\.)?(?:francecompetences\.fr|certificationprofessionnelle\.fr)"
+    r"/recherche/(rncp|rs)/([0-9]{1,6})/?(?:#[A-Za-z0-9_-]*)?"
+)
+FICHE_SITE = re.compile(
+    r"https?://(?:www\.)?(?:francecompetences\.fr|certificationprofessionnelle\.fr)/recherche/"
+)
+CERTIFICATION_LEVEL = re.compile(r"niveau ([1-8]) \(.*\)")
+NOT_REGISTERED = "non inscrit au RNCP"
+DURATION = re.compile(r"([0-9]{1,2}) (an|ans|mois|semaine|semaines)")
+DURATION_UNIT = {"an": "Y", "ans": "Y", "mois": "M", "semaine": "W", "semaines": "W"}
+FILE_DATE = re.compile(r"(?<![0-9])([0-9]{2})([0-9]{2})((?:19|20)[0-9]{2})(?![0-9])")
 
 TABLE_COLUMNS = (
     "certif_info_ci_identifiant",
@@ -160,6 +195,8 @@ class OnisepWriter:
         self.out = out
         self.seen: set[str] = set()
         self.counts: dict[str, int] = defaultdict(int)
+        #: the job sheets read (MET.n): the formation sheets name them
+        self.jobs: set[str] = set()
 
     def once(self, key: str) -> bool:
         if key in self.seen:
@@ -250,6 +287,7 @@ class OnisepWriter:
                 "lien_site_onisepfr", f'"{url[:80]}" is not an ONISEP job-sheet link (…/metier/slug/MET.n)'
             )
         sheet = m.group(1)
+        self.jobs.add(sheet)
         iri = f"{ID}onisep/metier/{sheet}"
         if self.once(iri):
             label = clean_text(row.get("libelle_metier"))
@@ -277,31 +315,386 @@ class OnisepWriter:
                 self.counts["job → ROME links"] += 1
 
 
+# --- The Idéo formation sheets ---------------------------------------------------------------
+
+#: What is read of a ``<formation>``: element path under it → field name.
+FORMATION_FIELDS = {
+    ("identifiant",): "id",
+    ("code_scolarite",): "scolarite",
+    ("libelle_complet",): "label",
+    ("duree_formation",): "duration",
+    ("url",): "url",
+    ("niveau_certification",): "level",
+    ("type_Formation", "type_formation_libelle"): "type",
+}
+JOB_ID = ("metiers_formation", "metier", "id")
+JOB_NAME = ("metiers_formation", "metier", "nom_metier")
+
+
+@dataclass
+class Formation:
+    """One ``<formation>`` element: the values read, each with the line and column of its element."""
+
+    display: str
+    line: int
+    column: int
+    values: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    #: (job sheet id, its name in the sheet, line, column), in document order
+    jobs: list[tuple[str, str, int, int]] = field(default_factory=list)
+
+    def get(self, name: str) -> str:
+        return self.values.get(name, ("", 0, 0))[0]
+
+    def fail(self, name: str, message: str) -> ProgkgError:
+        """An error naming the file, and the line and column of the element at fault."""
+        _value, line, column = self.values.get(name, ("", self.line, self.column))
+        element = next((p[-1] for p, n in FORMATION_FIELDS.items() if n == name), name)
+        return ProgkgError(located(self.display, f"<{element}>: {message}", line or self.line, column))
+
+
+def read_formations(data: bytes, display: str) -> Iterator[Formation]:
+    """The ``<formation>`` elements of an Idéo formation-sheet file, one at a time.
+
+    Read with expat as a stream (fed in 1 MB pieces), so memory stays flat whatever the file's
+    size. A malformed file fails at the first fault, naming its line and column; the import
+    then writes nothing (run_import publishes nothing that failed). DTD entity declarations are
+    refused: a data file has no use for them, and they are how XML bombs work.
+    """
+    parser = xml.parsers.expat.ParserCreate()
+    stack: list[str] = []
+    text: list[str] = []
+    current: Formation | None = None
+    field_start = (0, 0)
+    #: the <metier> being read: its id, its name, where it starts
+    job: dict[str, object] = {}
+    done: list[Formation] = []
+
+    def position() -> tuple[int, int]:
+        return parser.CurrentLineNumber, parser.CurrentColumnNumber + 1
+
+    def on_start(name: str, _attrs: dict[str, str]) -> None:
+        nonlocal current, field_start
+        stack.append(name)
+        if len(stack) == 1 and name != "formations":
+            raise ProgkgError(
+                located(
+                    display,
+                    f"the root element is <{name}>, not <formations>: not ONISEP's Idéo formation sheets",
+                    *position(),
+                )
+            )
+        if len(stack) == 2 and name == "formation":
+            current = Formation(display, *position())
+        elif current is not None and len(stack) >= 3:
+            field_start = position()
+            if tuple(stack[2:]) == JOB_ID[:2]:
+                job.clear()
+                job.update(id="", name="", at=field_start)
+        text.clear()
+
+    def on_end(name: str) -> None:
+        nonlocal current
+        if current is not None:
+            path = tuple(stack[2:])
+            value = "".join(text)
+            key = FORMATION_FIELDS.get(path)
+            if key and key not in current.values:
+                current.values[key] = (value, *field_start)
+            elif path == JOB_ID:
+                job.update(id=value, at=field_start)
+            elif path == JOB_NAME:
+                job["name"] = value
+            elif path == JOB_ID[:2]:
+                line, column = job["at"]  # type: ignore[misc]
+                if not str(job["id"]).strip():
+                    raise ProgkgError(located(display, "<metier> has no <id> (MET.n)", line, column))
+                current.jobs.append((str(job["id"]), str(job["name"]), line, column))
+            elif len(stack) == 2:
+                done.append(current)
+                current = None
+        stack.pop()
+        text.clear()
+
+    def refuse_entity(name: str, *_args: object) -> None:
+        raise ProgkgError(
+            located(
+                display,
+                f'declares the entity "{name}": not an ONISEP file (entities are refused)',
+                *position(),
+            )
+        )
+
+    parser.StartElementHandler = on_start
+    parser.EndElementHandler = on_end
+    parser.CharacterDataHandler = text.append
+    parser.EntityDeclHandler = refuse_entity
+    size, step, seen = len(data), 1 << 20, 0
+    view = memoryview(data)
+    try:
+        for start in range(0, max(size, 1), step):
+            parser.Parse(bytes(view[start : start + step]), start + step >= size)
+            for formation in done:
+                seen += 1
+                yield formation
+            done.clear()
+    except xml.parsers.expat.ExpatError as exc:
+        raise ProgkgError(
+            located(
+                display,
+                f"malformed XML ({xml.parsers.expat.ErrorString(exc.code)}); a truncated download "
+                "or a wrong encoding?",
+                exc.lineno,
+                exc.offset + 1,
+            )
+        ) from None
+    if not seen:
+        raise ProgkgError(
+            located(display, "no <formation> element under <formations>: no formation sheet", 1)
+        )
+
+
+class FormationWriter:
+    """Turns Idéo formation sheets into triples of ``graph/onisep-formations``.
+
+    ``known_jobs``: the job sheets the ideo-metiers file of the same import describes. A sheet
+    named by a formation but not described there (three in the 2024 files: MET.147, MET.267,
+    MET.708) is described here from the formation sheet (type, id, name), so that the link
+    points at a job title either way.
+    """
+
+    def __init__(self, out: NQuads, known_jobs: set[str]) -> None:
+        self.out = out
+        self.known_jobs = known_jobs
+        self.seen: set[str] = set()
+        self.unknown_jobs: set[str] = set()
+        self.counts: dict[str, int] = defaultdict(int)
+
+    def once(self, key: str) -> bool:
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
+    def formation(self, f: Formation) -> None:
+        out = self.out
+        ident = f.get("id").strip()
+        if not ident:
+            raise ProgkgError(located(f.display, "<formation> has no <identifiant>", f.line, f.column))
+        if not FORMATION.fullmatch(ident):
+            raise f.fail("id", f'"{ident[:60]}" is not an ONISEP formation id (FOR.n)')
+        iri = f"{ID}onisep/formation/{ident}"
+        if not self.once(iri):
+            raise f.fail("id", f"{ident} is described twice in the file")
+        self.counts["formation sheets"] += 1
+        out.a(iri, PK + "OnisepFormation")
+        out.text(iri, PK + "onisepId", ident, None)
+        out.iri(iri, RDFS + "seeAlso", f"{ONISEP_SITE}formation/slug/{ident}")
+        # The table de passage gives the formation's rdfs:label; the sheet's own title (newer,
+        # worded differently for 283 of them) is its skos:prefLabel, one per source as for fiches.
+        out.text(iri, SKOS + "prefLabel", clean_text(f.get("label")))
+        kind = clean_text(f.get("type"))
+        if kind:
+            out.text(iri, DCT + "type", kind)
+            if kind == "master":
+                self.counts["formation sheets of type master"] += 1
+        duration = clean_text(f.get("duration"))
+        if duration:
+            m = DURATION.fullmatch(duration)
+            if not m:
+                raise f.fail(
+                    "duration",
+                    f'"{duration[:40]}" is not a duration ("2 ans", "1 an", "6 mois", "20 semaines")',
+                )
+            out.typed(
+                iri,
+                SCHEMA + "timeToComplete",
+                f"P{int(m.group(1))}{DURATION_UNIT[m.group(2)]}",
+                XSD + "duration",
+            )
+        cert = self._fiche(f, iri)
+        if cert:
+            self._fiche_facts(f, cert)
+        for job, name, line, column in f.jobs:
+            job = job.strip()
+            if not JOB_SHEET.fullmatch(job):
+                raise ProgkgError(
+                    located(
+                        f.display, f'<id>: "{job[:40]}" is not an ONISEP job sheet id (MET.n)', line, column
+                    )
+                )
+            target = f"{ID}onisep/metier/{job}"
+            if self.once(f"{iri} {target}"):
+                out.iri(iri, PK + "leadsTo", target)
+                self.counts["formation → job sheet links"] += 1
+            if job not in self.known_jobs and self.once(target):
+                self.unknown_jobs.add(job)
+                out.a(target, PK + "OnisepJob")
+                out.text(target, PK + "onisepId", job, None)
+                out.text(target, RDFS + "label", clean_text(name))
+                out.iri(target, RDFS + "seeAlso", f"{ONISEP_SITE}metier/slug/{job}")
+
+    def _fiche(self, f: Formation, iri: str) -> str:
+        """The RNCP (or RS) fiche the sheet's url points at, linked; "" when it points elsewhere.
+
+        A France Compétences search URL that is not a fiche's page is an error (it would
+        otherwise silently lose the link); any other page (a diploma's referential on eduscol,
+        a decree on Légifrance) is kept as ``rdfs:seeAlso``.
+        """
+        url = f.get("url").strip()
+        if not url:
+            return ""
+        m = FICHE_URL.fullmatch(url)
+        if m:
+            code = f"{m.group(1).upper()}{int(m.group(2))}"
+            cert = f"{ID}rncp/{code}"
+            if self.once(cert):
+                self.out.a(cert, PK + "Certification")
+                self.out.text(cert, PK + "rncpCode", code, None)
+                self.counts["RNCP fiches named"] += 1
+            self.out.iri(iri, PK + "certification", cert)
+            self.counts["formation sheets → RNCP fiche"] += 1
+            return cert
+        if FICHE_SITE.match(url):
+            raise f.fail("url", f'"{url[:90]}" is not the page of an RNCP fiche (…/recherche/rncp/<number>/)')
+        if NQuads.safe_iri(url):
+            self.out.iri(iri, RDFS + "seeAlso", url)
+            self.counts["formation sheets → other reference page"] += 1
+        else:
+            self.counts["formation sheets with an unusable url (left out)"] += 1
+        return ""
+
+    def _fiche_facts(self, f: Formation, cert: str) -> None:
+        """What the sheet says of its fiche: the level of the certification and the diploma code."""
+        level = clean_text(f.get("level"))
+        if level and level != NOT_REGISTERED:
+            m = CERTIFICATION_LEVEL.fullmatch(level)
+            if not m:
+                raise f.fail(
+                    "level", f'"{level[:40]}" is not a level ("niveau 7 (bac + 5)" or "{NOT_REGISTERED}")'
+                )
+            if self.once(f"{cert} level {m.group(1)}"):
+                self.out.iri(cert, PK + "eqfLevel", EQF + m.group(1))
+        scolarite = f.get("scolarite").strip()
+        if scolarite:
+            if not SCOLARITE.fullmatch(scolarite):
+                raise f.fail(
+                    "scolarite", f'"{scolarite[:40]}" is not a code scolarité (8 digits or capitals)'
+                )
+            if self.once(f"{cert} {scolarite}"):
+                self.out.text(cert, PK + "scolariteCode", scolarite, None)
+
+
 # --- The import --------------------------------------------------------------------------------
 
+#: The three files, how to recognise each, and what the graph lacks without it.
+KINDS = ("passage", "jobs", "formations")
+FILE_NAMES = {
+    "passage": "table_de_passage_codes_certifications_et_formations.xml",
+    "jobs": "ideo-metiers_onisep.xml",
+    "formations": "Onisep_Ideo_Fiches_Formations_<ddmmyyyy>.xml",
+}
+LEFT_OUT = {
+    "passage": "the diploma ↔ RNCP table left out (no Certif Info ids, RNCP titles from ONISEP, "
+    "nor the national fiche of each master mention)",
+    "jobs": "the job sheets left out (no job sheet → ROME links)",
+    "formations": "the formation sheets left out (no formation → RNCP fiche or → job sheet links)",
+}
 
-def find_files(release: Release) -> dict[str, str]:
-    """The member names of the two ONISEP tables (at least one must be there)."""
-    found = {}
-    for name in release.names:
-        lower = name.lower()
-        if not lower.endswith(".xml"):
-            continue
-        if "table_de_passage" in lower:
-            found["passage"] = name
-        elif "metier" in lower:
-            found["jobs"] = name
-    if not found:
-        raise ProgkgError(
-            f"{release.path}: no ONISEP file in it (expected "
-            "table_de_passage_codes_certifications_et_formations.xml and/or ideo-metiers_onisep.xml)"
-        )
+
+def _kind_of(name: str) -> str | None:
+    lower = name.lower()
+    if not lower.endswith(".xml"):
+        return None
+    if "table_de_passage" in lower:
+        return "passage"
+    if "formation" in lower:
+        return "formations"
+    if "metier" in lower:
+        return "jobs"
+    return None
+
+
+def find_files(releases: Sequence[Release]) -> dict[str, tuple[Release, str]]:
+    """Each of the three ONISEP files found in the releases (each release must hold one)."""
+    found: dict[str, tuple[Release, str]] = {}
+    for release in releases:
+        held = [(k, n) for n in release.names if (k := _kind_of(n))]
+        if not held:
+            raise ProgkgError(
+                f"{release.path}: no ONISEP file in it (expected "
+                + ", ".join(FILE_NAMES[k] for k in KINDS)
+                + ", or any of them)"
+            )
+        for kind, name in held:
+            if kind in found:
+                other = found[kind][0].display(found[kind][1])
+                raise ProgkgError(
+                    f"{release.display(name)}: a second {FILE_NAMES[kind]} (the first is {other}); give one"
+                )
+            found[kind] = (release, name)
     return found
 
 
-def generate(release: Release, out: NQuads, report: ImportReport, progress: Progress) -> None:
-    files = find_files(release)
-    progress(f"onisep: {', '.join(sorted(files.values()))} in {release.path}")
+def _issued(name: str) -> date | None:
+    """The date in a formation-sheet file name (``…_25062024.xml``), if it is one."""
+    m = FILE_DATE.search(Path(name).name)
+    if not m:
+        return None
+    try:
+        return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    except ValueError:
+        return None
+
+
+def _received(files: dict[str, tuple[Release, str]], kinds: Sequence[str]) -> str:
+    """What the user gave that held these files (one pk:sourceFile value)."""
+    names = sorted({files[k][0].path.resolve().name for k in kinds if k in files})
+    return " + ".join(names)
+
+
+def generate(releases: Sequence[Release], out: NQuads, report: ImportReport, progress: Progress) -> None:
+    files = find_files(releases)
+    read = ", ".join(files[k][1] for k in KINDS if k in files)
+    progress(f"onisep: {read}")
+    writer = OnisepWriter(out)
+    if "passage" in files or "jobs" in files:
+        _describe_tables(out, files)
+    for key, columns, method in (
+        ("passage", TABLE_COLUMNS, OnisepWriter.passage_row),
+        ("jobs", JOB_COLUMNS, OnisepWriter.job_row),
+    ):
+        if key not in files:
+            continue
+        release, name = files[key]
+        table = read_items(release.read(name), release.display(name), columns)
+        before, rows = out.count, 0
+        for row in table.rows:
+            method(writer, row)
+            rows += 1
+        progress(f"  {name}: {rows} items → {out.count - before} triples")
+    report.counts.update(writer.counts)
+    if "formations" in files:
+        # A second writer on the same stream for the ODbL graph; its lines count in the total.
+        second = copy.copy(out)
+        second.graph = f"<{FORMATIONS_GRAPH}>"
+        second.count = 0
+        _formations(files, second, writer.jobs, report, progress)
+        out.count += second.count
+        report.counts[f"triples in graph/{FORMATIONS_GRAPH.rsplit('/', 1)[1]}"] = second.count
+    absent = [k for k in KINDS if k not in files]
+    for key in absent:
+        message = f"no {FILE_NAMES[key]}: {LEFT_OUT[key]}"
+        progress(f"  {message}")
+        report.warnings.append(message)
+    if absent:
+        report.warnings.append(
+            "an ONISEP import replaces the previous one whole: "
+            "give all three files in one import to keep them all"
+        )
+
+
+def _describe_tables(out: NQuads, files: dict[str, tuple[Release, str]]) -> None:
+    """``graph/onisep``'s provenance: the table de passage and the job sheets (Licence Ouverte)."""
     source = f"{ID}source/onisep"
     out.iri(GRAPH, PROV + "wasDerivedFrom", source)
     out.text(GRAPH, DCT + "title", "Données ouvertes de l'ONISEP : table de passage et fiches métiers")
@@ -314,31 +707,73 @@ def generate(release: Release, out: NQuads, report: ImportReport, progress: Prog
     out.iri(source, DCT + "license", LICENCE)
     out.text(source, DCT + "type", "données ouvertes")
     out.text(source, DCT + "type", "open data", "en")
-    describe_source(out, source, release.path.resolve().name, sorted(files.values()))
+    kinds = [k for k in ("passage", "jobs") if k in files]
+    describe_source(out, source, _received(files, kinds), sorted(files[k][1] for k in kinds))
     out.a(f"{ID}mention", SKOS + "ConceptScheme")
     out.text(f"{ID}mention", SKOS + "prefLabel", "Mentions de diplôme national de master")
     out.text(f"{ID}mention", SKOS + "prefLabel", "National master's degree fields", "en")
-    writer = OnisepWriter(out)
-    for key, columns, method in (
-        ("passage", TABLE_COLUMNS, OnisepWriter.passage_row),
-        ("jobs", JOB_COLUMNS, OnisepWriter.job_row),
-    ):
-        if key not in files:
-            what = "the diploma ↔ RNCP table" if key == "passage" else "the job sheets"
-            message = f"no {'table_de_passage' if key == 'passage' else 'ideo-metiers'} file: {what} left out"
-            progress(f"  {message}")
-            report.warnings.append(message)
-            continue
-        name = files[key]
-        table = read_items(release.read(name), release.display(name), columns)
-        before, rows = out.count, 0
-        for row in table.rows:
-            method(writer, row)
-            rows += 1
-        progress(f"  {name}: {rows} items → {out.count - before} triples")
+
+
+def _formations(
+    files: dict[str, tuple[Release, str]],
+    out: NQuads,
+    known_jobs: set[str],
+    report: ImportReport,
+    progress: Progress,
+) -> None:
+    """``graph/onisep-formations``: the Idéo formation sheets (ODbL), with their provenance."""
+    release, name = files["formations"]
+    issued = _issued(name)
+    source = f"{ID}source/ideo-formations" + (f"-{issued.isoformat()}" if issued else "")
+    graph = FORMATIONS_GRAPH
+    out.iri(graph, PROV + "wasDerivedFrom", source)
+    out.text(graph, DCT + "title", "Fiches formations Idéo de l'ONISEP (ODbL)")
+    out.text(graph, DCT + "title", "ONISEP Idéo programme sheets (ODbL)", "en")
+    out.a(source, PK + "SourceDocument")
+    out.text(source, DCT + "title", "ONISEP — fiches formations Idéo")
+    out.text(source, DCT + "publisher", "ONISEP")
+    out.iri(source, DCT + "license", ODBL)
+    out.text(source, DCT + "type", "données ouvertes")
+    out.text(source, DCT + "type", "open data", "en")
+    if issued:
+        out.date(source, DCT + "issued", issued)
+    describe_source(out, source, _received(files, ["formations"]), [name])
+    writer = FormationWriter(out, known_jobs)
+    for formation in read_formations(release.read(name), release.display(name)):
+        writer.formation(formation)
+        if writer.counts["formation sheets"] % 500 == 0:
+            progress(f"  {name}: {writer.counts['formation sheets']} formation sheets")
+    if writer.unknown_jobs:
+        shown = sorted(writer.unknown_jobs, key=lambda j: int(j.split(".")[1]))
+        writer.counts["job sheets known only from the formation sheets"] = len(shown)
+        if known_jobs:
+            more = f" and {len(shown) - 5} more" if len(shown) > 5 else ""
+            report.warnings.append(
+                f"{len(shown)} job sheet(s) named by the formation sheets are not in {files['jobs'][1]}: "
+                f"{', '.join(shown[:5])}{more} "
+                "(kept with the name the formation sheet gives, without ROME code)"
+            )
+    progress(f"  {name}: {writer.counts['formation sheets']} formation sheets → {out.count} triples")
     report.counts.update(writer.counts)
 
 
-def import_onisep(path: Path, build_dir: Path, progress: Progress, res: object | None = None) -> ImportReport:
-    """Import ONISEP's files (folder, zip or one file) into ``build_dir``, replacing any previous import."""
-    return import_release("onisep", GRAPH, generate, path, build_dir, progress, res)
+def import_onisep(
+    path: Path | Sequence[Path], build_dir: Path, progress: Progress, res: object | None = None
+) -> ImportReport:
+    """Import ONISEP's files (any of the three, in folders, zips or alone; one path or several)
+    into ``build_dir``, replacing any previous ONISEP import."""
+    paths = [path] if isinstance(path, Path) else list(path)
+    if not paths:
+        raise ProgkgError("no path given: give the ONISEP files, folders or zips to import")
+    releases: list[Release] = []
+    try:
+        for p in paths:
+            releases.append(Release(p))
+
+        def write(out: NQuads, report: ImportReport) -> None:
+            generate(releases, out, report, progress)
+
+        return run_import("onisep", write, GRAPH, build_dir, progress, res)
+    finally:
+        for release in releases:
+            release.close()
