@@ -312,7 +312,7 @@ def test_cli_takes_several_paths(tmp_path: Path, capsys: pytest.CaptureFixture[s
         ["import", "onisep", str(ONISEP_FIXTURE), str(FORMATIONS_FIXTURE)], tmp_path / "build", capsys
     )
     assert code == 0, stderr
-    assert "formation sheets " in stdout and "triples in graph/onisep-formations" in stdout
+    assert "formation sheets " in stdout and "of which in graph/onisep-formations (ODbL)" in stdout
     assert SHEETS in stderr and TABLE in stderr
 
 

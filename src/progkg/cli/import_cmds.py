@@ -13,7 +13,7 @@ from progkg.cli.progress import reporter
 def _summary(report) -> None:  # noqa: ANN001 — an ImportReport
     for name, count in sorted(report.counts.items()):
         click.echo(f"{name:<50} {count:>9}")
-    click.echo(f"{'triples written (graph/' + report.kind + ')':<50} {report.quads:>9}")
+    click.echo(f"{'triples written (import ' + report.kind + ')':<50} {report.quads:>9}")
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
     build = report.build

@@ -680,7 +680,7 @@ def generate(releases: Sequence[Release], out: NQuads, report: ImportReport, pro
         second.count = 0
         _formations(files, second, writer.jobs, report, progress)
         out.count += second.count
-        report.counts[f"triples in graph/{FORMATIONS_GRAPH.rsplit('/', 1)[1]}"] = second.count
+        report.counts["of which in graph/onisep-formations (ODbL)"] = second.count
     absent = [k for k in KINDS if k not in files]
     for key in absent:
         message = f"no {FILE_NAMES[key]}: {LEFT_OUT[key]}"
