@@ -47,6 +47,10 @@ MAX_PATH = 1000
 MAX_PAGE = 10_000
 #: Kinds of the search, in the order results are shown.
 SEARCH_KINDS = ("job", "rome", "programme", "parcours", "certification", "institution", "sector")
+#: How many suggestions the search box shows.
+SUGGESTIONS = 8
+#: Kinds a code names (searched first: a code found ends the search).
+CODE_KINDS = ("rome", "certification", "programme", "parcours")
 #: Prefixes written in the Turtle of one IRI (the vocabularies its statements use; IRIs of the
 #: graph stay whole, as ``pkid:rome\/K1802`` would read badly).
 RDF_PREFIXES = {
@@ -170,8 +174,7 @@ class Pages:
         groups, error, close = [], None, []
         if problem is None:
             try:
-                for kind in kinds:
-                    found = search.find(kind, q, self.graph.select, related=False)
+                for kind, found in self._find(q, kinds):
                     if found:
                         start = (page - 1) * size if len(kinds) == 1 else 0
                         links = [Link(m.iri, m.name) for m in found[start : start + size]]
@@ -183,6 +186,7 @@ class Pages:
                                 "more": len(found) > start + size,
                             }
                         )
+                groups.sort(key=lambda group: SEARCH_KINDS.index(group["kind"]))
                 if not groups:
                     close = search.suggestions(search.KINDS["any"], q, self.graph.select)
             except ProgkgError as exc:
@@ -201,29 +205,55 @@ class Pages:
             names=self._english(request, all_links),
         )
 
+    def _find(self, q: str, kinds: tuple[str, ...]) -> list[tuple[str, list[search.Match]]]:
+        """``q`` resolved among each of ``kinds`` (progkg.search.find, as a query parameter of
+        that kind would be). A text that names things by their code (K1802, RNCP24759) names
+        those: the other kinds are not searched for its words."""
+        select = self.graph.search_select()
+        out = []
+        by_code = sorted(kinds, key=lambda k: k not in CODE_KINDS)
+        for kind in by_code:
+            found = search.find(kind, q, select, related=False)
+            out.append((kind, found))
+            if any(m.rank <= search.RANK_CODE for m in found):
+                return [(k, f) for k, f in out if f and f[0].rank <= search.RANK_CODE]
+        return out
+
     def suggest(self, request: Request) -> Response:
         """Up to 8 suggestions for the box, as JSON: name, kind, URL (best ranks first)."""
         q, problem = self._query_text(request)
-        if problem or len(q) < 2:
+        if problem or len(q) < 3:  # two letters name too much to suggest anything useful
             return JSONResponse([])
         t = translator(self.lang(request)[0])
         found: list[tuple[int, int, str, search.Match]] = []
         try:
-            for order, kind in enumerate(SEARCH_KINDS):
-                for m in search.find(kind, q, self.graph.select, related=False)[:8]:
+            for kind, matches in self._find(q, SEARCH_KINDS):
+                order = SEARCH_KINDS.index(kind)
+                for m in matches[:8]:
                     found.append((m.rank, order, m.name.casefold(), m))
         except ProgkgError:
             return JSONResponse([])
         found.sort(key=lambda item: item[:3])
+        # At most 3 of a kind first (a job title's words are in many titles), then the rest.
+        chosen: list[tuple[int, search.Match]] = []
+        per_kind: dict[int, int] = {}
+        for _, order, _, m in found:
+            if per_kind.get(order, 0) < 3 and len(chosen) < SUGGESTIONS:
+                chosen.append((order, m))
+                per_kind[order] = per_kind.get(order, 0) + 1
+        for _, order, _, m in found:
+            if len(chosen) >= SUGGESTIONS:
+                break
+            if (order, m) not in chosen:
+                chosen.append((order, m))
         seen: set[str] = set()
         out = []
-        for _, order, _, m in found:
-            if m.iri in seen:
-                continue
-            seen.add(m.iri)
-            out.append({"name": m.name or m.iri, "kind": t("one_" + SEARCH_KINDS[order]), "url": href(m.iri)})
-            if len(out) == 8:
-                break
+        for order, m in sorted(chosen, key=lambda c: (c[1].rank, c[0], c[1].name.casefold())):
+            if m.iri not in seen:
+                seen.add(m.iri)
+                out.append(
+                    {"name": m.name or m.iri, "kind": t("one_" + SEARCH_KINDS[order]), "url": href(m.iri)}
+                )
         return JSONResponse(out)
 
     # --- /id/… -----------------------------------------------------------------------------
