@@ -90,8 +90,8 @@ def import_onisep(path: tuple[Path, ...]) -> None:
     Download (the XML exports):
       https://opendata.onisep.fr/data/6152ccdf850ef/2-table-de-passage-codes-certifications-et-formations.htm
       https://www.data.gouv.fr/fr/datasets/ideo-metiers-onisep/
-      https://www.data.gouv.fr/fr/datasets/ideo-fiches-formations/  (ODbL; the zip
-      https://api.opendata.onisep.fr/downloads/5fe07a9ecc960/5fe07a9ecc960.zip)
+      https://www.data.gouv.fr/fr/datasets/ideo-fiches-formations/  (ODbL), the zip:
+      https://api.opendata.onisep.fr/downloads/5fe07a9ecc960/5fe07a9ecc960.zip
     Files:    table_de_passage_codes_certifications_et_formations.xml, ideo-metiers_onisep.xml,
               Onisep_Ideo_Fiches_Formations_<ddmmyyyy>.xml (or the zip it comes in).
     Graphs:   graph/onisep (Licence Ouverte: the table and the job sheets) and
