@@ -9,20 +9,34 @@ from"):
 * ``build/imports/<kind>.nq`` (written by ``progkg import``) → the graphs named inside it
 
 The new store is written beside the old one and published atomically
-(:mod:`progkg.store`), and ``build/progkg.nq`` is a sorted N-Quads dump of it, so that
-building twice gives the same bytes.
+(:mod:`progkg.store`), and ``build/progkg.nq`` is a sorted N-Quads dump of it (every line in
+bytewise order, whatever graph it is in), so that building twice gives the same bytes.
 
-Why two stores: with a national release imported (ROME alone is ~620k triples), reading the
-on-disk store back for counts and the dump took longer than loading it. So every source is
-loaded into an in-memory twin, which the checks, the counts and the dump read (fast), while a
-worker thread loads the same sources into the on-disk store that gets published (Oxigraph
-releases the GIL while loading, so both run at once on two cores).
+Why no in-memory copy of the graph: the build used to load every source twice, into an
+in-memory twin (checks, counts, the dump) and into the on-disk store: 5.2 GB at 5e6 triples.
+Now the on-disk store is the only store. Each source is also written as sorted parts, one file
+per named graph (:mod:`progkg.parts`, ``build/parts/<store>/``), from which the dump is merged
+and the counts read, in memory bounded by a chunk, not by the graph.
+
+Why an import does not rebuild everything: an import of a kind changes only the graphs named
+in its file (and the derived graphs). When every other source is as the published build saw
+it (``manifest.json`` beside the parts records each source's fingerprint), the import copies
+the published store (a RocksDB checkpoint: hard links), compares its graphs' old sorted parts
+with the new ones and removes/adds only the quads that differ, recomputes the derived graphs
+the same way, merges the dump from the parts (the other sources' parts are hard links) and
+publishes. It never reads the other imports. When many quads go (removing is ~6× slower per
+quad than bulk-loading), the new store is bulk-loaded from the parts instead. When anything
+else changed (a curated file edited, another import's file replaced), it falls back to a full
+build, which gives the same store and dump.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import queue
+import shutil
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,8 +45,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from progkg import consistency
+from progkg import parts as pt
 from progkg import store as st
 from progkg.errors import ProgkgError
+from progkg.iris import DERIVED_GRAPHS
 from progkg.namespaces import GRAPH
 from progkg.paths import Resources
 from progkg.rdfio import read_rdf
@@ -52,6 +68,9 @@ class Source:
     path: Path
     graph: str | None  # None: the file names its own graphs (N-Quads imports)
     display: str
+    #: What identifies the source from one build to the next (:func:`source_key`) when its
+    #: path does not say it: an import's temporary file standing for ``imports/<kind>.nq``.
+    key: str | None = None
 
 
 @dataclass
@@ -118,90 +137,433 @@ def read_source(source: Source) -> list[ox.Quad]:
     return read_rdf(source.path, source.graph, display=source.display)
 
 
+# --- Sources and their parts -----------------------------------------------------------------
+
+#: Changes when parts written by older code must not be reused.
+PARTS_VERSION = 1
+MANIFEST = "manifest.json"
+DERIVED_KEY = "derived"
+ROME_GRAPH = str(GRAPH) + "rome"
+
+
+def source_key(source: Source) -> str:
+    """What identifies a source from one build to the next: an import by its kind, a file by
+    its graph."""
+    if source.key is not None:
+        return source.key
+    if source.kind == "import":
+        return f"import:{source.path.name.removesuffix('.nq')}"
+    return f"{source.kind}:{source.graph}"
+
+
+def fingerprint(source: Source) -> str:
+    """Whether a source is as a previous build saw it: an import file by size and modification
+    time (hundreds of MB, rewritten only by its import; the import's temporary file keeps them
+    when it is renamed into place), any other file by its content's hash."""
+    try:
+        if source.kind == "import":
+            info = source.path.stat()
+            return f"v{PARTS_VERSION}:{info.st_size}:{info.st_mtime_ns}"
+        return f"v{PARTS_VERSION}:sha256:{hashlib.sha256(source.path.read_bytes()).hexdigest()}"
+    except OSError as exc:
+        raise ProgkgError(f"{source.display}: cannot read: {exc.strerror or exc}") from None
+
+
+def _stem(key: str) -> str:
+    return key.split(":", 1)[0] + "-" + hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
+@dataclass
+class SourceParts:
+    """A source's sorted parts in a parts folder, and the fingerprint they were made from."""
+
+    key: str
+    fingerprint: str
+    parts: list[pt.GraphPart]
+
+
+@dataclass
+class Manifest:
+    """``parts/<store>/manifest.json``: the sources a published store was built from."""
+
+    sources: list[SourceParts]
+    derived: list[pt.GraphPart]
+
+    def to_json(self) -> str:
+        def graph_parts(items: list[pt.GraphPart]) -> list[list[object]]:
+            return [[p.graph, p.file, p.count] for p in items]
+
+        return json.dumps(
+            {
+                "version": PARTS_VERSION,
+                "sources": [
+                    {"key": s.key, "fingerprint": s.fingerprint, "parts": graph_parts(s.parts)}
+                    for s in self.sources
+                ],
+                "derived": graph_parts(self.derived),
+            },
+            indent=1,
+            ensure_ascii=False,
+        )
+
+    @staticmethod
+    def read(folder: Path | None) -> Manifest | None:
+        """The manifest in ``folder``, or None when there is none usable (then: a full build)."""
+        if folder is None:
+            return None
+        try:
+            data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+            if data.get("version") != PARTS_VERSION:
+                return None
+
+            def graph_parts(items: list[list[object]]) -> list[pt.GraphPart]:
+                return [pt.GraphPart(str(g), str(f), int(c)) for g, f, c in items]  # type: ignore[call-overload]
+
+            return Manifest(
+                [SourceParts(s["key"], s["fingerprint"], graph_parts(s["parts"])) for s in data["sources"]],
+                graph_parts(data["derived"]),
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def total(self) -> int:
+        """Quads of the store: every part's, the derived graphs' too."""
+        return sum(p.count for s in self.sources for p in s.parts) + sum(p.count for p in self.derived)
+
+    def entry(self, key: str) -> SourceParts | None:
+        return next((s for s in self.sources if s.key == key), None)
+
+
+def _counts(folder: Path, sources: list[SourceParts]) -> dict[str, int]:
+    """Triples per named graph (the default graph is not counted), in graph order."""
+    by_graph: dict[str, list[pt.GraphPart]] = {}
+    for source in sources:
+        for part in source.parts:
+            if part.graph:
+                by_graph.setdefault(part.graph, []).append(part)
+    counts = {}
+    for graph, items in sorted(by_graph.items()):
+        if len(items) == 1:
+            counts[graph] = items[0].count
+        else:  # two sources in one graph: a quad both hold counts once
+            counts[graph] = pt.merge([folder / p.file for p in items], Path(os.devnull))
+    return counts
+
+
+def _dump(folder: Path, sources: list[SourceParts], path: Path) -> None:
+    pt.merge([folder / p.file for s in sources for p in s.parts], path, fsync=True)
+
+
+def _link_parts(source: SourceParts, old: Path, new: Path) -> None:
+    for part in source.parts:
+        os.link(old / part.file, new / part.file)
+
+
+def _has_parts(source: SourceParts | None, folder: Path) -> bool:
+    return source is not None and all((folder / p.file).is_file() for p in source.parts)
+
+
+# --- Building ----------------------------------------------------------------------------
+
+
 def build(
     res: Resources,
     build_dir: Path,
     progress: Progress = _quiet,
     replace_import: tuple[str, Path] | None = None,
 ) -> BuildReport:
-    """Build the store from every source and publish it atomically.
+    """Build the store and publish it atomically.
 
     ``replace_import=(kind, path)`` builds with ``path`` standing for
     ``build/imports/<kind>.nq`` and, once the new store is published, moves it there: this
     is how an import replaces the previous import of the same kind as a whole, leaving
-    everything untouched when anything fails.
+    everything untouched when anything fails. Such a build changes only the kind's graphs and
+    the derived graphs of the published store when it can (module docstring), else it builds
+    everything.
     """
     with st.write_lock(build_dir, "import" if replace_import else "build"):
         sources = discover_sources(res, build_dir)
+        new_source: Source | None = None
         if replace_import:
             kind, new_path = replace_import
             target = build_dir / st.IMPORTS_DIR / f"{kind}.nq"
             sources = [s for s in sources if s.path != target]
-            sources.append(Source("import", new_path, None, f"{kind} import"))
-        report = BuildReport()
-        folder = st.new_store_dir(build_dir)
-        loader: _DiskLoader | None = None
-        try:
-            store = ox.Store()  # the in-memory twin: checks, counts and the dump read it
-            loader = _DiskLoader(ox.Store(str(folder)))
-            loader.start()
-            # The imports are the big part: the on-disk store starts on them at once, while the
-            # main thread parses the curated files.
-            for source in sources:
-                if source.kind == "import":
-                    loader.load_file(source.path)
-            curated: list[tuple[str, Path, list[ox.Quad]]] = []
-            functional: set[str] = set()
-            for source in sources:
-                if source.kind == "import":
-                    before = len(store)
-                    try:
-                        store.bulk_load(path=str(source.path), format=ox.RdfFormat.N_QUADS)
-                    except SyntaxError as exc:
-                        raise ProgkgError(f"{source.display}: line {exc.lineno}: {exc}") from None
-                    progress(f"  {source.display}: {len(store) - before} quads")
-                    continue
-                quads = read_source(source)
-                if source.kind == "ontology":
-                    functional |= consistency.functional_properties(quads)
-                else:
-                    curated.append((source.display, source.path, quads))
-                store.bulk_extend(quads)
-                loader.extend(quads)
-                progress(f"  {source.display}: {len(quads)} triples")
-            consistency.check_functional(curated, functional)
-            consistency.check_rome_references(
-                curated, consistency.rome_codes_in_store(store, str(GRAPH) + "rome")
-            )
-            report.triples_per_graph.update(_count_per_graph(store))
-            # Derived data (search keys, similarity features) go into the published store only:
-            # not into the dump, which is what the export publishes and validation reads.
-            derived = derive_nquads(store)
-            loader.load_bytes(derived)
-            report.derived_triples = derived.count(b"\n")
-            progress(
-                f"  derived (search index, similarity, ROME preparation): {report.derived_triples} quads"
-            )
-            dump = build_dir / st.DUMP_FILE
-            with st.atomic_output(dump) as tmp:
-                _write_sorted_dump(store, tmp)
-                del store
-                loader.finish(folder)
-                loader = None
-                st.publish_store(build_dir, folder)
-            if replace_import:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(new_path, target)
-        except BaseException:
-            import shutil
-
-            if loader is not None:
-                loader.abandon()
-            shutil.rmtree(folder, ignore_errors=True)
-            raise
-        report.store = st.store_path(build_dir)
-        report.dump = dump
+            new_source = Source("import", new_path, None, f"{kind} import", key=f"import:{kind}")
+            sources.append(new_source)
+        previous_folder = st.published_parts(build_dir)
+        previous = Manifest.read(previous_folder)
+        report = None
+        if new_source is not None and previous is not None and previous_folder is not None:
+            report = _import_in_place(build_dir, sources, new_source, previous_folder, previous, progress)
+        if report is None:
+            report = _build_all(build_dir, sources, previous_folder, previous, progress)
+        if replace_import:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(new_path, target)
         return report
+
+
+def _build_all(
+    build_dir: Path,
+    sources: list[Source],
+    previous_folder: Path | None,
+    previous: Manifest | None,
+    progress: Progress,
+) -> BuildReport:
+    """Every source into a new store, with its parts; an import file whose parts the published
+    build already made (same fingerprint) is not sorted again."""
+    report = BuildReport()
+    folder = st.new_store_dir(build_dir)
+    parts_folder = st.parts_dir(build_dir, folder)
+    parts_folder.mkdir(parents=True)
+    loader: _DiskLoader | None = None
+    try:
+        loader = _DiskLoader(ox.Store(str(folder)))
+        loader.start()
+        # The imports are the big part: the on-disk store starts on them at once, while the
+        # main thread parses the curated files.
+        for source in sources:
+            if source.kind == "import":
+                loader.load_file(source.path)
+        entries: dict[str, SourceParts] = {}
+        functional: set[str] = set()
+        functional_quads: list[tuple[str, Path, list[ox.Quad]]] = []
+        rome_quads: list[tuple[str, Path, list[ox.Quad]]] = []
+        for source in sources:
+            if source.kind == "import":
+                continue
+            key = source_key(source)
+            quads = read_source(source)
+            if source.kind == "ontology":
+                functional |= consistency.functional_properties(quads)
+            else:
+                # Only what the checks need is kept: quads of functional properties, quads
+                # naming a ROME code (the curated files may be large).
+                functional_quads.append(
+                    (source.display, source.path, [q for q in quads if q.predicate.value in functional])
+                )
+                rome_quads.append((source.display, source.path, [q for q in quads if _names_rome(q)]))
+            loader.extend(quads)
+            writer = pt.PartWriter(parts_folder, _stem(key))
+            writer.add_quads(quads)
+            entries[key] = SourceParts(key, fingerprint(source), writer.finish())
+            progress(f"  {source.display}: {len(quads)} triples")
+            del quads
+        consistency.check_functional(functional_quads, functional)
+        for source in sources:
+            if source.kind != "import":
+                continue
+            key = source_key(source)
+            mark = fingerprint(source)
+            old = previous.entry(key) if previous is not None else None
+            if (
+                old is not None
+                and previous_folder is not None
+                and old.fingerprint == mark
+                and _has_parts(old, previous_folder)
+            ):
+                _link_parts(old, previous_folder, parts_folder)
+                entries[key] = old
+            else:
+                writer = pt.PartWriter(parts_folder, _stem(key))
+                try:
+                    writer.add_file(source.path, source.display)
+                    made = writer.finish()
+                finally:
+                    writer.abandon()
+                entries[key] = SourceParts(key, mark, made)
+            progress(f"  {source.display}: {sum(p.count for p in entries[key].parts)} quads")
+        loader.sync()
+        consistency.check_rome_references(
+            rome_quads,
+            consistency.rome_codes_in_store(loader.store, ROME_GRAPH),  # type: ignore[arg-type]
+        )
+        del functional_quads, rome_quads
+        ordered = [entries[source_key(s)] for s in sources]
+        # Derived data (search keys, similarity features) go into the published store only:
+        # not into the dump, which is what the export publishes and validation reads.
+        derived = derive_nquads(loader.store)  # type: ignore[arg-type]
+        loader.load_bytes(derived)
+        derived_parts = _derived_parts(parts_folder, derived)
+        del derived
+        report.derived_triples = sum(p.count for p in derived_parts)
+        progress(f"  derived (search index, similarity, ROME preparation): {report.derived_triples} quads")
+        report.triples_per_graph.update(_counts(parts_folder, ordered))
+        _publish(build_dir, folder, parts_folder, Manifest(ordered, derived_parts), loader.finish, report)
+        loader = None
+    except BaseException:
+        if loader is not None:
+            loader.abandon()
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(parts_folder, ignore_errors=True)
+        raise
+    return report
+
+
+def _names_rome(quad: ox.Quad) -> bool:
+    return any(
+        isinstance(t, ox.NamedNode) and t.value.startswith(consistency.ROME_PREFIX)
+        for t in (quad.subject, quad.object)
+    )
+
+
+def _derived_parts(folder: Path, derived: bytes) -> list[pt.GraphPart]:
+    """The derived graphs' lines, sorted, as one part (for the next import's comparison).
+
+    Not brought to Oxigraph's canonical form like the sources' parts (that cost seconds): they
+    are not dumped, and compared only with lines the same code wrote; a line gone is parsed
+    back into its quad to remove it from the store."""
+    name = DERIVED_KEY + ".nq"
+    return [pt.GraphPart(DERIVED_GRAPHS, name, pt.write_sorted_lines(derived, folder / name))]
+
+
+def _publish(
+    build_dir: Path,
+    folder: Path,
+    parts_folder: Path,
+    manifest: Manifest,
+    close_store: Callable[[Path], None],
+    report: BuildReport,
+) -> None:
+    """Write the dump and the manifest, close the store, publish the store, then the dump."""
+    (parts_folder / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
+    dump = build_dir / st.DUMP_FILE
+    with st.atomic_output(dump) as tmp:
+        _dump(parts_folder, manifest.sources, tmp)
+        close_store(folder)
+        st.publish_store(build_dir, folder)
+    report.store = st.store_path(build_dir)
+    report.dump = dump
+
+
+def _import_in_place(
+    build_dir: Path,
+    sources: list[Source],
+    new_source: Source,
+    previous_folder: Path,
+    previous: Manifest,
+    progress: Progress,
+) -> BuildReport | None:
+    """Replace one import's graphs in a copy of the published store (module docstring); None
+    when that cannot be done (then the caller builds everything)."""
+    key = source_key(new_source)
+    current = {source_key(s): s for s in sources}
+    others = {k: fingerprint(s) for k, s in current.items() if k != key}
+    if others != {s.key: s.fingerprint for s in previous.sources if s.key != key} or not all(
+        _has_parts(s, previous_folder) for s in previous.sources
+    ):
+        progress("  sources changed since the last build: rebuilding everything")
+        return None
+    old = previous.entry(key)
+    report = BuildReport()
+    folder = st.new_store_dir(build_dir)
+    parts_folder = st.parts_dir(build_dir, folder)
+    parts_folder.mkdir(parents=True)
+    store: ox.Store | None = None
+    try:
+        writer = pt.PartWriter(parts_folder, _stem(key))
+        try:
+            writer.add_file(new_source.path, new_source.display)
+            new = SourceParts(key, fingerprint(new_source), writer.finish())
+        finally:
+            writer.abandon()
+        graphs = {p.graph for p in new.parts} | {p.graph for p in (old.parts if old else [])}
+        shared = graphs & {p.graph for s in previous.sources if s.key != key for p in s.parts}
+        if shared:
+            progress(f"  {', '.join(sorted(shared))} also written by another source: rebuilding everything")
+            shutil.rmtree(folder, ignore_errors=True)
+            shutil.rmtree(parts_folder, ignore_errors=True)
+            return None
+        ordered = []
+        for source in sources:
+            k = source_key(source)
+            if k == key:
+                ordered.append(new)
+            else:
+                entry = previous.entry(k)
+                assert entry is not None
+                _link_parts(entry, previous_folder, parts_folder)
+                ordered.append(entry)
+        removed, added = _changes(previous_folder, old.parts if old else [], parts_folder, new.parts)
+        quads = sum(p.count for p in new.parts)
+        progress(f"  {new_source.display}: {quads} quads, {len(added)} new, {len(removed)} gone")
+        total = previous.total()
+        fresh = len(removed) > FRESH_MIN_REMOVED and len(removed) * REMOVE_COST > total
+        if fresh:
+            # Removing is slow (a transaction per quad): load the new store from the parts.
+            progress("  many quads gone: loading the new store from the sorted parts")
+            store = ox.Store(str(folder))
+            for entry in ordered:
+                for part in entry.parts:
+                    store.bulk_load(path=str(parts_folder / part.file), format=ox.RdfFormat.N_QUADS)
+        else:
+            store = st.copy_store(build_dir, folder)
+            _apply(store, removed, added)
+        del removed, added
+        if ROME_GRAPH in graphs:  # curated references to ROME codes, against the new release
+            curated = [
+                (s.display, s.path, read_source(s)) for s in sources if s.kind in ("curated", "mapping")
+            ]
+            consistency.check_rome_references(curated, consistency.rome_codes_in_store(store, ROME_GRAPH))
+            del curated
+        derived = derive_nquads(store)
+        derived_parts = _derived_parts(parts_folder, derived)
+        if fresh:
+            store.bulk_load(derived, format=ox.RdfFormat.N_QUADS)
+            del derived
+        else:
+            del derived
+            gone, new_derived = _changes(previous_folder, previous.derived, parts_folder, derived_parts)
+            _apply(store, gone, new_derived)
+        report.derived_triples = sum(p.count for p in derived_parts)
+        progress(f"  derived (search index, similarity, ROME preparation): {report.derived_triples} quads")
+        report.triples_per_graph.update(_counts(parts_folder, ordered))
+
+        def close(where: Path) -> None:
+            nonlocal store
+            try:
+                store.flush()  # type: ignore[union-attr]
+                store.optimize()  # type: ignore[union-attr]
+            except OSError as exc:
+                raise ProgkgError(f"cannot write the store in {where}: {exc}") from exc
+            store = None
+
+        _publish(build_dir, folder, parts_folder, Manifest(ordered, derived_parts), close, report)
+    except BaseException:
+        store = None
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(parts_folder, ignore_errors=True)
+        raise
+    return report
+
+
+#: An import loads its new store from the parts rather than removing the quads gone from a
+#: copy when more than this many go and they are more than 1/REMOVE_COST of the store.
+FRESH_MIN_REMOVED = 20_000
+REMOVE_COST = 6
+
+
+def _changes(
+    old_folder: Path, old: list[pt.GraphPart], new_folder: Path, new: list[pt.GraphPart]
+) -> tuple[list[bytes], list[bytes]]:
+    """Lines gone and lines new, graph by graph, between two sets of parts."""
+    before = {p.graph: old_folder / p.file for p in old}
+    after = {p.graph: new_folder / p.file for p in new}
+    removed: list[bytes] = []
+    added: list[bytes] = []
+    for graph in sorted(set(before) | set(after)):
+        gone, came = pt.diff(before.get(graph), after.get(graph))
+        removed += gone
+        added += came
+    return removed, added
+
+
+def _apply(store: ox.Store, removed: list[bytes], added: list[bytes]) -> None:
+    if removed:
+        for quad in ox.parse(b"".join(removed), format=ox.RdfFormat.N_QUADS):
+            store.remove(quad)
+    if added:
+        store.bulk_load(b"".join(added), format=ox.RdfFormat.N_QUADS)
 
 
 def derive(store: ox.Store) -> list[ox.Quad]:
@@ -227,9 +589,9 @@ def derive_nquads(store: ox.Store) -> bytes:
 class _DiskLoader(threading.Thread):
     """Loads sources into the on-disk store in the background, in the order given.
 
-    The build's main thread checks everything on the in-memory twin meanwhile; nothing is
-    published unless :meth:`finish` returns, and :meth:`abandon` waits for the current load
-    to end before the caller removes the half-written folder.
+    The build's main thread parses and sorts the sources meanwhile; nothing is published unless
+    :meth:`finish` returns, and :meth:`abandon` waits for the current load to end before the
+    caller removes the half-written folder.
     """
 
     def __init__(self, store: ox.Store) -> None:
@@ -250,13 +612,25 @@ class _DiskLoader(threading.Thread):
     def run(self) -> None:
         while True:
             task = self._tasks.get()
-            if task is None:
-                return
-            if self._error is None and self.store is not None:
-                try:
-                    task(self.store)
-                except BaseException as exc:  # noqa: BLE001 — handed to the main thread
-                    self._error = exc
+            try:
+                if task is None:
+                    return
+                if self._error is None and self.store is not None:
+                    try:
+                        task(self.store)
+                    except BaseException as exc:  # noqa: BLE001 — handed to the main thread
+                        self._error = exc
+            finally:
+                self._tasks.task_done()
+
+    def _raise(self, folder: object) -> None:
+        if self._error is not None:
+            raise ProgkgError(f"cannot write the store in {folder}: {self._error}") from self._error
+
+    def sync(self) -> None:
+        """Wait until every load given so far is done (the main thread then reads the store)."""
+        self._tasks.join()
+        self._raise("the build folder")
 
     def finish(self, folder: Path) -> None:
         """Wait for every load, flush, compact and close the store; raise what went wrong.
@@ -273,30 +647,9 @@ class _DiskLoader(threading.Thread):
             except OSError as exc:
                 self._error = exc
         self.store = None  # closes the on-disk store before it is published
-        if self._error is not None:
-            raise ProgkgError(f"cannot write the store in {folder}: {self._error}") from self._error
+        self._raise(folder)
 
     def abandon(self) -> None:
         self._tasks.put(None)
         self.join()
         self.store = None
-
-
-def _count_per_graph(store: ox.Store) -> dict[str, int]:
-    """Triples per named graph, in graph order (one SPARQL aggregate, not a Python loop)."""
-    counts = {}
-    for solution in store.query("SELECT ?g (COUNT(*) AS ?c) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
-        counts[solution["g"].value] = int(solution["c"].value)
-    return dict(sorted(counts.items()))
-
-
-def _write_sorted_dump(store: ox.Store, path: Path) -> None:
-    """Dump ``store`` as N-Quads with lines in bytewise order (same graph, same bytes)."""
-    raw = store.dump(format=ox.RdfFormat.N_QUADS)
-    lines = raw.splitlines(keepends=True)
-    del raw  # a national graph's dump is ~100 MB: keep one copy of it in memory, not two
-    lines.sort()
-    with open(path, "wb") as fh:
-        fh.writelines(lines)
-        fh.flush()
-        os.fsync(fh.fileno())

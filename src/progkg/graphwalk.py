@@ -22,6 +22,7 @@ class Links:
     def __init__(self, store: ox.Store) -> None:
         self.store = store
         self._cache: dict[str, dict[str, set[str]]] = {}
+        self._instances: dict[str, set[str]] = {}
 
     def out(self, prop: str) -> dict[str, set[str]]:
         """``{subject: {objects}}`` of ``prop`` (a full IRI)."""
@@ -45,7 +46,15 @@ class Links:
         return self._cache[key]
 
     def instances(self, cls: str) -> set[str]:
-        return set(self.inverse(RDF + "type").get(cls, ()))
+        """The IRIs typed ``cls``: one index lookup (inverting every ``rdf:type`` of a national
+        graph to find a few thousand parcours took seconds)."""
+        if cls not in self._instances:
+            self._instances[cls] = {
+                q.subject.value
+                for q in self.store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(cls))
+                if isinstance(q.subject, ox.NamedNode)
+            }
+        return set(self._instances[cls])
 
     def follow(self, nodes: Iterable[str], *props: str) -> set[str]:
         """The nodes reached from ``nodes`` along the path ``props`` (each a property IRI)."""
