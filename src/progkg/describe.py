@@ -74,8 +74,13 @@ def _text(term: object) -> str:
     return term.value if isinstance(term, ox.Literal | ox.NamedNode) else ""
 
 
-def describe(text: str, select: search.Select, *, cap: int = 3) -> tuple[list[Description], int]:
-    """The descriptions of what ``text`` names (at most ``cap``), and how many it names."""
+def describe(
+    text: str, select: search.Select, *, cap: int = 3, pointing: bool = True
+) -> tuple[list[Description], int]:
+    """The descriptions of what ``text`` names (at most ``cap``), and how many it names.
+
+    ``pointing=False`` leaves out what points at it (the pages show that in their own sections).
+    """
     found = search.find("any", text, select)
     if not found:
         raise ProgkgError(search.no_match_message("", search.KINDS["any"], text, select))
@@ -94,7 +99,7 @@ def describe(text: str, select: search.Select, *, cap: int = 3) -> tuple[list[De
                 desc.source_titles[graph] = title
         for graph in sorted(grouped):
             desc.by_source[graph] = sorted(grouped[graph], key=lambda r: (r[1] or r[0], str(r[2])))
-        for row in select(_POINTING.replace("?thing", thing)):
+        for row in select(_POINTING.replace("?thing", thing)) if pointing else ():
             desc.pointing.append(
                 (_text(row.get("s")), _text(row.get("sname")), _text(row.get("p")), _text(row.get("pname")))
             )

@@ -316,7 +316,8 @@ class Pages:
         if ctx.get("structure"):
             ctx["structure_svg"] = Markup(pictures.structure_svg(ctx["structure"], href, ctx["_t"]))
         del ctx["_t"]
-        ctx["facts"] = g.facts(iri)
+        # What points at it is in the sections of a page of a known kind; listed for others.
+        ctx["facts"] = g.facts(iri, pointing=kind == "thing")
         links = _collect(ctx)
         names = self._english(request, [*links, iri])
         sources = _sources(ctx)

@@ -595,32 +595,33 @@ class Graph:
 
     def related_certifications(self, iri: str) -> list[Link]:
         """Successions and other links between fiches, in either direction, by any property
-        (the RNCP export's "nouvelle/ancienne certification", however an import states it)."""
-        cert = _iri(iri)
-        rows = self.rows(
-            f"""SELECT DISTINCT ?x ?name ?p ?pn ?dir ?src WHERE {{
-              {{ GRAPH ?g {{ {cert} ?p ?x }} BIND("out" AS ?dir) }}
-              UNION {{ GRAPH ?g {{ ?x ?p {cert} }} BIND("in" AS ?dir) }}
-              ?x a pk:Certification . FILTER(?x != {cert})
-              OPTIONAL {{ ?x pkx:name ?name }} OPTIONAL {{ ?p pkx:name ?pn }}
-              BIND(STR(?g) AS ?src)
-            }} ORDER BY ?pn ?name LIMIT 100"""
-        )
-        return [
-            Link(
-                _v(r.get("x")),
-                _v(r.get("name")),
-                _v(r.get("src")),
-                {"property": _v(r.get("pn")) or _v(r.get("p")), "dir": _v(r.get("dir"))},
-            )
-            for r in rows
+        (the RNCP export's "nouvelle/ancienne certification", however an import states it).
+
+        Read from the store's indexes: the fiche's own statements and those pointing at it,
+        kept when the other end is a certification."""
+        node = ox.NamedNode(iri)
+        cert_type = (ox.NamedNode(RDF + "type"), ox.NamedNode(PK + "Certification"))
+        found: set[tuple[str, str, str, str]] = set()
+        quads = [(q, q.object, "out") for q in self.store.quads_for_pattern(node, None, None)]
+        quads += [(q, q.subject, "in") for q in self.store.quads_for_pattern(None, None, node)]
+        for q, other, direction in quads[:20_000]:
+            graph = _v(q.graph_name)
+            if not isinstance(other, ox.NamedNode) or other == node or graph.startswith(DERIVED_GRAPHS):
+                continue
+            if next(iter(self.store.quads_for_pattern(other, *cert_type)), None) is not None:
+                found.add((other.value, q.predicate.value, direction, graph))
+        out = [
+            Link(other, self.name(other), graph, {"property": self.name(prop) or prop, "dir": direction})
+            for other, prop, direction, graph in found
         ]
+        return sorted(out, key=lambda link: (link.extra["property"], link.name, link.iri))[:100]
 
     # --- Every fact, by source ---------------------------------------------------------------
 
-    def facts(self, iri: str) -> describe_mod.Description:
-        """What the graph says about ``iri``, by source, and what points at it (progkg describe)."""
-        found, _ = describe_mod.describe(iri, self.select, cap=1)
+    def facts(self, iri: str, *, pointing: bool = True) -> describe_mod.Description:
+        """What the graph says about ``iri``, by source, and what points at it (progkg describe;
+        ``pointing=False`` for pages whose sections already list what points at it)."""
+        found, _ = describe_mod.describe(iri, self.select, cap=1, pointing=pointing)
         return found[0]
 
     def triples(self, iri: str) -> list[ox.Triple]:
