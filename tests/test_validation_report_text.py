@@ -101,6 +101,8 @@ def test_the_header_says_why_the_engines_count_differently() -> None:
         ({GRAPH + "rome", GRAPH + "seeds/rncp24759"}, CURATED),
         ({GRAPH + "seeds/iae-lille-m2-mpt"}, CURATED),
         ({GRAPH + "onisep", GRAPH + "derived/search"}, IMPORTED),
+        ({GRAPH + "onisep-formations", GRAPH + "kit", GRAPH + "onisep"}, IMPORTED),
+        ({GRAPH + "onisep-formations", GRAPH + "seeds/rncp24759"}, CURATED),
         (set(), CURATED),
     ],
 )

@@ -237,7 +237,9 @@ def severity_name(term: Node) -> str:
 CURATED, IMPORTED = "curated", "imported"
 SECTIONS = (CURATED, IMPORTED)
 _GRAPH_NS = "https://w3id.org/progkg/graph/"
-_IMPORT_KINDS = ("rome", "rncp", "onisep")  # progkg.importers.KINDS (kept here: no import cycle)
+#: The graphs the imports write (progkg.importers.KINDS, kept here: no import cycle); an ONISEP
+#: import writes two, the formation sheets (ODbL) apart.
+_IMPORT_KINDS = ("rome", "rncp", "onisep", "onisep-formations", "kit")
 #: What the build computes for fast answers (search keys, similarity features): it describes
 #: nodes of every source, so it says nothing of where a node comes from.
 _DERIVED = "derived/"
