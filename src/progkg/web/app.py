@@ -17,6 +17,8 @@ reads the read-only store concurrently.
 from __future__ import annotations
 
 import contextlib
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -47,6 +49,8 @@ MAX_PATH = 1000
 MAX_PAGE = 10_000
 #: Kinds of the search, in the order results are shown.
 SEARCH_KINDS = ("job", "rome", "programme", "parcours", "certification", "institution", "sector")
+#: How many answers of the search box are kept (see Pages._find).
+SEARCH_CACHE = 4096
 #: How many suggestions the search box shows.
 SUGGESTIONS = 8
 #: Kinds a code names (searched first: a code found ends the search).
@@ -82,6 +86,8 @@ class Pages:
         )
         self.env.globals["href"] = href
         self.http = None  # httpx.AsyncClient, made on first use (proxy only)
+        self._search_cache: OrderedDict[tuple[str, tuple[str, ...]], list] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     # --- Helpers ---------------------------------------------------------------------------
 
@@ -208,7 +214,24 @@ class Pages:
     def _find(self, q: str, kinds: tuple[str, ...]) -> list[tuple[str, list[search.Match]]]:
         """``q`` resolved among each of ``kinds`` (progkg.search.find, as a query parameter of
         that kind would be). A text that names things by their code (K1802, RNCP24759) names
-        those: the other kinds are not searched for its words."""
+        those: the other kinds are not searched for its words.
+
+        Answers are kept (:data:`SEARCH_CACHE` of them, least recently used dropped): the store
+        is a snapshot that never changes while the server runs, and the letters typed in the
+        box ask the same questions again and again."""
+        key = (" ".join(q.casefold().split()), kinds)
+        with self._cache_lock:
+            if key in self._search_cache:
+                self._search_cache.move_to_end(key)
+                return self._search_cache[key]
+        found = self._find_uncached(q, kinds)
+        with self._cache_lock:
+            self._search_cache[key] = found
+            while len(self._search_cache) > SEARCH_CACHE:
+                self._search_cache.popitem(last=False)
+        return found
+
+    def _find_uncached(self, q: str, kinds: tuple[str, ...]) -> list[tuple[str, list[search.Match]]]:
         select = self.graph.search_select()
         out = []
         by_code = sorted(kinds, key=lambda k: k not in CODE_KINDS)
