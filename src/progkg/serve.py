@@ -37,7 +37,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -273,26 +272,55 @@ def _listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+def default_workers() -> int:
+    """One page worker per core, at most 4 (pyoxigraph reads in parallel; Python renders one
+    page at a time per process)."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _worker(snapshot: str, sparql_url: str, sock: socket.socket, ready: object) -> None:  # pragma: no cover
+    """One process serving the pages on the shared socket until SIGINT or SIGTERM.
+
+    Started with multiprocessing's "spawn" (a fresh interpreter: nothing of the parent's
+    RocksDB or threads is inherited), it opens the snapshot read-only itself.
+    """
+    import uvicorn
+
+    from progkg.web.app import create_app
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        store = ox.Store.read_only(snapshot)
+        app = create_app(store, sparql_url, on_startup=ready.set)
+        config = uvicorn.Config(
+            app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=5
+        )
+        uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass
+
+
 def serve(
     build: Path,
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
     *,
     query_timeout: float = 60.0,
+    workers: int | None = None,
     on_ready: Callable[[Served], None] | None = None,
 ) -> int:
     """Serve the built store read-only until Ctrl-C (or SIGTERM); return the exit code.
 
-    The Oxigraph server stopping by itself is an error (exit 2, with its message).
+    The pages run in ``workers`` processes sharing the listening socket (default: one per
+    core, at most 4), beside the Oxigraph server. Either stopping by itself is an error
+    (exit 2, with its message).
     """
-    import uvicorn
-
-    from progkg.web.app import create_app
+    import multiprocessing
 
     sock = _listening_socket(host, port)
     snapshot = None
     server = None
-    store = None
+    processes: list = []
     previous = signal.getsignal(signal.SIGTERM)
     previous_int = signal.getsignal(signal.SIGINT)
 
@@ -308,43 +336,46 @@ def serve(
             snapshot, DEFAULT_HOST, free_port(DEFAULT_HOST), read_only=True, query_timeout=query_timeout
         )
         server.start()
-        try:
-            store = ox.Store.read_only(str(snapshot))
-        except OSError as exc:
-            raise ProgkgError(f"cannot open the store snapshot {snapshot}: {exc}") from None
-        served = Served(f"http://{_host_in_url(host)}:{port}/")
-        app = create_app(store, server.url, on_startup=(lambda: on_ready(served)) if on_ready else None)
-        config = uvicorn.Config(
-            app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=5
-        )
-        web = uvicorn.Server(config)
-        died: list[int] = []
-
-        def watch() -> None:
-            # The SPARQL server stopping by itself stops the pages too (and is reported).
-            while not web.should_exit:
-                code = server.process.poll() if server.process else None
-                if code is not None:
-                    died.append(code)
-                    web.should_exit = True
-                    return
-                time.sleep(0.5)
-
-        threading.Thread(target=watch, daemon=True).start()
-        web.run(sockets=[sock])
-        if died:
-            raise ProgkgError(
-                f"the Oxigraph server stopped (exit code {died[0]}): {server._output() or 'no message'}"
+        context = multiprocessing.get_context("spawn")
+        for _ in range(workers or default_workers()):
+            ready = context.Event()
+            process = context.Process(
+                target=_worker, args=(str(snapshot), server.url, sock, ready), daemon=True
             )
-        return 0
+            process.start()
+            processes.append((process, ready))
+        deadline = time.monotonic() + 120
+        for process, ready in processes:
+            while not ready.wait(0.2):
+                if not process.is_alive() or time.monotonic() > deadline:
+                    raise ProgkgError(f"a page worker did not start (exit code {process.exitcode})")
+        if on_ready:
+            on_ready(Served(f"http://{_host_in_url(host)}:{port}/"))
+        while True:
+            code = server.process.poll() if server.process else None
+            if code is not None:
+                raise ProgkgError(
+                    f"the Oxigraph server stopped (exit code {code}): {server._output() or 'no message'}"
+                )
+            for process, _ in processes:
+                if not process.is_alive():
+                    raise ProgkgError(f"a page worker stopped (exit code {process.exitcode})")
+            time.sleep(0.5)
     except KeyboardInterrupt:
         return 0
     finally:
         signal.signal(signal.SIGTERM, previous)
         signal.signal(signal.SIGINT, previous_int)
+        for process, _ in processes:
+            if process.is_alive():
+                process.terminate()  # SIGTERM: uvicorn's clean shutdown
+        for process, _ in processes:
+            process.join(10)
+            if process.is_alive():
+                process.kill()
+                process.join(5)
         sock.close()
         if server is not None:
             server.stop()
-        del store
         if snapshot is not None:
             shutil.rmtree(snapshot, ignore_errors=True)

@@ -66,8 +66,14 @@ def push(endpoint: str, graph_store: str | None, timeout: float, prune: bool) ->
     show_default=True,
     help="Seconds a query may run.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1, max=32),
+    default=None,
+    help="Processes serving the pages (default: one per core, at most 4).",
+)
 @click.pass_context
-def serve(ctx: click.Context, port: int, host: str, query_timeout: float) -> None:
+def serve(ctx: click.Context, port: int, host: str, query_timeout: float, workers: int | None) -> None:
     """Serve the built graph read-only: pages for every IRI, search, and Oxigraph's SPARQL
     endpoint and query page, on one port.
 
@@ -88,7 +94,9 @@ def serve(ctx: click.Context, port: int, host: str, query_timeout: float) -> Non
         click.echo(f"SPARQL endpoint: {server.query_url}", nl=True)
         click.echo("Press Ctrl-C to stop.", err=True)
 
-    code = do_serve(paths.build_dir(), host, port, query_timeout=query_timeout, on_ready=ready)
+    code = do_serve(
+        paths.build_dir(), host, port, query_timeout=query_timeout, workers=workers, on_ready=ready
+    )
     click.echo("stopped", err=True)
     ctx.exit(code)
 
