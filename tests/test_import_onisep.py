@@ -492,6 +492,68 @@ def test_any_item_gives_valid_triples_or_a_located_error(table: str, values: lis
     check_row_outcome(method, writer, columns, dict(zip(columns, values, strict=False)), line)
 
 
+SHEET_VALUE = st.one_of(
+    st.sampled_from(
+        [
+            "FOR.4723",
+            "FOR4723",
+            "",
+            "2 ans",
+            "1 an",
+            "deux ans",
+            "niveau 7 (bac + 5)",
+            "non inscrit au RNCP",
+            "niveau 9 (bac + 7)",
+            "1353103S",
+            "13531",
+            "master",
+        ]
+    ),
+    st.sampled_from(
+        [
+            "https://www.francecompetences.fr/recherche/rncp/35910/",
+            "https://www.francecompetences.fr/recherche/rncp/35910/#anchor1",
+            "http://certificationprofessionnelle.fr/recherche/rncp/30109",
+            "https://www.francecompetences.fr/recherche/rs/5000/",
+            "https://www.francecompetences.fr/recherche/rncp/3591O/",
+            "https://eduscol.education.fr/a b.html",
+            "javascript:alert(1)",
+        ]
+    ),
+    st.text(max_size=25),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    values=st.lists(SHEET_VALUE, min_size=7, max_size=7),
+    jobs=st.lists(
+        st.tuples(st.sampled_from(["MET.100", "MET.267", "MET-1", "", " MET.9 "]), st.text(max_size=10))
+    ),
+    line=st.integers(min_value=1, max_value=10**6),
+)
+def test_any_formation_gives_valid_triples_or_a_located_error(
+    values: list[str], jobs: list[tuple[str, str]], line: int
+) -> None:
+    """A formation sheet read from the file becomes valid N-Quads, or one error naming the file
+    and a line (never another exception, never a line break in the message)."""
+    import pyoxigraph as ox
+
+    fields = list(dict.fromkeys(onisep.FORMATION_FIELDS.values()))
+    formation = onisep.Formation("sheets.xml", line, 5)
+    formation.values = {name: (value, line + 1, 9) for name, value in zip(fields, values, strict=False)}
+    formation.jobs = [(job, name, line + 2, 17) for job, name in jobs]
+    buffer = io.StringIO()
+    writer = onisep.FormationWriter(NQuads(buffer, onisep.FORMATIONS_GRAPH), {"MET.100"})
+    try:
+        writer.formation(formation)
+    except ProgkgError as exc:
+        assert str(exc).startswith("sheets.xml:") and "\n" not in str(exc), str(exc)
+        return
+    data = buffer.getvalue().encode("utf-8")
+    assert len(list(ox.parse(data, format=ox.RdfFormat.N_QUADS))) == data.count(b"\n")
+
+
 # --- The real files ------------------------------------------------------------------------------------
 
 

@@ -284,7 +284,8 @@ class OnisepWriter:
         m = METIER_URL.fullmatch(url)
         if not m:
             raise row.fail(
-                "lien_site_onisepfr", f'"{url[:80]}" is not an ONISEP job-sheet link (…/metier/slug/MET.n)'
+                "lien_site_onisepfr",
+                f'"{_shown(url, 80)}" is not an ONISEP job-sheet link (…/metier/slug/MET.n)',
             )
         sheet = m.group(1)
         self.jobs.add(sheet)
@@ -329,6 +330,16 @@ FORMATION_FIELDS = {
 }
 JOB_ID = ("metiers_formation", "metier", "id")
 JOB_NAME = ("metiers_formation", "metier", "nom_metier")
+
+
+_UNPRINTABLE = re.compile("[\u0000-\u001f\u007f-\u009f\u2028\u2029]")
+
+
+def _shown(value: str, limit: int) -> str:
+    """A value as an error message shows it: cut to ``limit`` characters, control characters
+    and line breaks escaped (a message is one line)."""
+    shown = value if len(value) <= limit else value[: limit - 1] + "…"
+    return shown.encode("unicode_escape").decode("ascii") if _UNPRINTABLE.search(shown) else shown
 
 
 @dataclass
@@ -481,7 +492,7 @@ class FormationWriter:
         if not ident:
             raise ProgkgError(located(f.display, "<formation> has no <identifiant>", f.line, f.column))
         if not FORMATION.fullmatch(ident):
-            raise f.fail("id", f'"{ident[:60]}" is not an ONISEP formation id (FOR.n)')
+            raise f.fail("id", f'"{_shown(ident, 60)}" is not an ONISEP formation id (FOR.n)')
         iri = f"{ID}onisep/formation/{ident}"
         if not self.once(iri):
             raise f.fail("id", f"{ident} is described twice in the file")
@@ -503,7 +514,7 @@ class FormationWriter:
             if not m:
                 raise f.fail(
                     "duration",
-                    f'"{duration[:40]}" is not a duration ("2 ans", "1 an", "6 mois", "20 semaines")',
+                    f'"{_shown(duration, 40)}" is not a duration ("2 ans", "1 an", "6 mois", "20 semaines")',
                 )
             out.typed(
                 iri,
@@ -519,7 +530,10 @@ class FormationWriter:
             if not JOB_SHEET.fullmatch(job):
                 raise ProgkgError(
                     located(
-                        f.display, f'<id>: "{job[:40]}" is not an ONISEP job sheet id (MET.n)', line, column
+                        f.display,
+                        f'<id>: "{_shown(job, 40)}" is not an ONISEP job sheet id (MET.n)',
+                        line,
+                        column,
                     )
                 )
             target = f"{ID}onisep/metier/{job}"
@@ -555,7 +569,9 @@ class FormationWriter:
             self.counts["formation sheets → RNCP fiche"] += 1
             return cert
         if FICHE_SITE.match(url):
-            raise f.fail("url", f'"{url[:90]}" is not the page of an RNCP fiche (…/recherche/rncp/<number>/)')
+            raise f.fail(
+                "url", f'"{_shown(url, 90)}" is not the page of an RNCP fiche (…/recherche/rncp/<number>/)'
+            )
         if NQuads.safe_iri(url):
             self.out.iri(iri, RDFS + "seeAlso", url)
             self.counts["formation sheets → other reference page"] += 1
@@ -570,7 +586,8 @@ class FormationWriter:
             m = CERTIFICATION_LEVEL.fullmatch(level)
             if not m:
                 raise f.fail(
-                    "level", f'"{level[:40]}" is not a level ("niveau 7 (bac + 5)" or "{NOT_REGISTERED}")'
+                    "level",
+                    f'"{_shown(level, 40)}" is not a level ("niveau 7 (bac + 5)" or "{NOT_REGISTERED}")',
                 )
             if self.once(f"{cert} level {m.group(1)}"):
                 self.out.iri(cert, PK + "eqfLevel", EQF + m.group(1))
@@ -578,7 +595,7 @@ class FormationWriter:
         if scolarite:
             if not SCOLARITE.fullmatch(scolarite):
                 raise f.fail(
-                    "scolarite", f'"{scolarite[:40]}" is not a code scolarité (8 digits or capitals)'
+                    "scolarite", f'"{_shown(scolarite, 40)}" is not a code scolarité (8 digits or capitals)'
                 )
             if self.once(f"{cert} {scolarite}"):
                 self.out.text(cert, PK + "scolariteCode", scolarite, None)
