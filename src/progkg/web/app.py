@@ -53,8 +53,6 @@ SEARCH_KINDS = ("job", "rome", "programme", "parcours", "certification", "instit
 SEARCH_CACHE = 4096
 #: How many suggestions the search box shows.
 SUGGESTIONS = 8
-#: Kinds a code names (searched first: a code found ends the search).
-CODE_KINDS = ("rome", "certification", "programme", "parcours")
 #: Prefixes written in the Turtle of one IRI (the vocabularies its statements use; IRIs of the
 #: graph stay whole, as ``pkid:rome\/K1802`` would read badly).
 RDF_PREFIXES = {
@@ -232,14 +230,31 @@ class Pages:
         return found
 
     def _find_uncached(self, q: str, kinds: tuple[str, ...]) -> list[tuple[str, list[search.Match]]]:
+        """What ``q`` names, by kind: resolved as a parameter of type ``any`` (one pass over
+        the index, as ``progkg describe`` resolves), its matches sorted by their kinds. When the
+        best match is an exact label, which hides the lower ranks, job titles and sectors are
+        then looked up as families (every title holding the words, as a ``job`` parameter
+        resolves) and each kind still empty on its own. (One pass per kind always would cost 7
+        times the lookups of a common word.)"""
         select = self.graph.search_select()
+        found = search.find("any", q, select, related=False)
+        by_kind: dict[str, dict[str, search.Match]] = {kind: {} for kind in kinds}
+        for m in found:
+            for kind in self.graph.search_kinds(m.iri):
+                if kind in by_kind:
+                    by_kind[kind].setdefault(m.iri, m)
+        # Only an exact label hides the matches of lower ranks (words, prefix): then job titles
+        # and sectors are looked up as families, and a kind without a match on its own. (A code
+        # names what it names; at the word and prefix ranks, "any" already holds every kind's.)
+        if found and min(m.rank for m in found) == search.RANK_EXACT:
+            for kind in kinds:
+                if search.KINDS[kind].family or not by_kind[kind]:
+                    for m in search.find(kind, q, select, related=False):
+                        by_kind[kind].setdefault(m.iri, m)
         out = []
-        by_code = sorted(kinds, key=lambda k: k not in CODE_KINDS)
-        for kind in by_code:
-            found = search.find(kind, q, select, related=False)
-            out.append((kind, found))
-            if any(m.rank <= search.RANK_CODE for m in found):
-                return [(k, f) for k, f in out if f and f[0].rank <= search.RANK_CODE]
+        for kind in kinds:
+            matches = sorted(by_kind[kind].values(), key=lambda m: (m.rank, m.name.casefold(), m.iri))
+            out.append((kind, matches))
         return out
 
     def suggest(self, request: Request) -> Response:

@@ -14,6 +14,7 @@ request reaches a query, and the store is read-only.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -157,11 +158,36 @@ class Graph:
 
         def select(text: str) -> list[dict]:
             if text not in memo:
-                memo[text] = self.select(text)
+                named = _NAMED.fullmatch(text)
+                memo[text] = self._named(named) if named else self.select(text)
             return memo[text]
 
         select.store = memo_store  # type: ignore[attr-defined] — what search reads its index with
         return select
+
+    def _named(self, match: re.Match) -> list[dict]:
+        """The answer to search's "these IRIs, of this kind, with their names" query, read from
+        the store's indexes: the query's VALUES join took 10 ms per 500 IRIs at 1e6, and a
+        common word ("master") has thousands of things. The same rows as the query gives."""
+        kind = ox.Literal(match["kind"]) if match["kind"] else None
+        kind_p, name_p = ox.NamedNode(DERIVED + "kind"), ox.NamedNode(DERIVED + "name")
+        rows: list[dict] = []
+        seen: set[str] = set()
+        for iri in _IRI_IN_VALUES.findall(match["iris"]):
+            if iri in seen:
+                continue
+            seen.add(iri)
+            node = ox.NamedNode(iri)
+            if (
+                kind is not None
+                and next(iter(self.store.quads_for_pattern(node, kind_p, kind)), None) is None
+            ):
+                continue
+            names = {q.object for q in self.store.quads_for_pattern(node, name_p, None)}
+            rows.extend({"n": node, "name": name} for name in names) if names else rows.append(
+                {"n": node, "name": None}
+            )
+        return rows
 
     # --- Basic lookups ---------------------------------------------------------------------
 
@@ -188,6 +214,13 @@ class Graph:
             if types.intersection(classes):
                 return kind
         return "thing"
+
+    def search_kinds(self, iri: str) -> set[str]:
+        """The kinds the search index gives ``iri`` (``pkx:kind``: job, rome, programme…)."""
+        return {
+            q.object.value
+            for q in self.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(DERIVED + "kind"), None)
+        }
 
     def name(self, iri: str) -> str:
         for q in self.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(DERIVED + "name"), None):
@@ -686,6 +719,16 @@ class Graph:
         return {
             g: titles.get("fr") or titles.get("") or next(iter(titles.values())) for g, titles in out.items()
         }
+
+
+#: The query :func:`progkg.search._named` sends (things of a kind among given IRIs, with their
+#: names), recognised to answer it from the store's indexes; any other text runs as SPARQL.
+_NAMED = re.compile(
+    r"PREFIX pkx: <" + re.escape(DERIVED) + r">\nSELECT \?n \?name WHERE \{ VALUES \?n \{ "
+    r"(?P<iris>(?:<[^<>\s]*> ?)+)\} +(?:\?n pkx:kind \"(?P<kind>[a-z]+)\" \. )?"
+    r"OPTIONAL \{ \?n pkx:name \?name \} \}"
+)
+_IRI_IN_VALUES = re.compile(r"<([^<>\s]*)>")
 
 
 class _MemoStore:
