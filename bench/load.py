@@ -108,7 +108,8 @@ def draw_urls(build: Path, per_kind: int, seed: int) -> dict[str, list[tuple[str
     codes = [
         r["c"].value
         for r in select(
-            f"SELECT ?c WHERE {{ ?x a <{PK}RomeCode> ; <http://www.w3.org/2004/02/skos/core#notation> ?c }} LIMIT 2000"
+            f"SELECT ?c WHERE {{ ?x a <{PK}RomeCode> ; "
+            "<http://www.w3.org/2004/02/skos/core#notation> ?c } LIMIT 2000"
         )
     ]
     rng.shuffle(codes)
@@ -123,27 +124,33 @@ def draw_urls(build: Path, per_kind: int, seed: int) -> dict[str, list[tuple[str
             suggests.append(
                 (f"/suggest?{urllib.parse.urlencode({'q': text})}", {"Accept": "application/json"})
             )
-    del store
     return {"page": pages, "rdf": rdf, "search": searches, "suggest": suggests}
 
 
 MIX = (("page", 0.70), ("rdf", 0.10), ("search", 0.10), ("suggest", 0.10))
 
 
+def parse_mix(text: str) -> tuple[tuple[str, float], ...]:
+    """``page=70,rdf=10,search=10,suggest=10`` → shares summing to 1."""
+    parts = dict(part.split("=") for part in text.split(","))
+    total = sum(float(v) for v in parts.values())
+    return tuple((k, float(parts.get(k, 0)) / total) for k, _ in MIX)
+
+
 # --- The clients ----------------------------------------------------------------------------------
 
 
 class Client(threading.Thread):
-    def __init__(self, n: int, port: int, urls: dict, deadline: float, seed: int) -> None:
+    def __init__(self, n: int, port: int, urls: dict, deadline: float, seed: int, mix=MIX) -> None:  # noqa: ANN001
         super().__init__(daemon=True)
-        self.port, self.urls, self.deadline = port, urls, deadline
+        self.port, self.urls, self.deadline, self.mix = port, urls, deadline, mix
         self.rng = random.Random(seed * 1000 + n)
         self.times: dict[str, list[float]] = {k: [] for k, _ in MIX}
         self.errors: list[str] = []
 
     def pick(self) -> tuple[str, str, dict[str, str]]:
         r = self.rng.random()
-        for category, share in MIX:
+        for category, share in self.mix:
             if r < share and self.urls[category]:
                 path, headers = self.rng.choice(self.urls[category])
                 return category, path, headers
@@ -243,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--duration", type=float, default=30.0)
     parser.add_argument("--per-kind", type=int, default=60, help="IRIs drawn per kind of page")
+    parser.add_argument("--mix", default="page=70,rdf=10,search=10,suggest=10", help="shares of each kind")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     if args.build is None and args.size is None:
@@ -258,7 +266,8 @@ def main(argv: list[str] | None = None) -> int:
         if warm.errors:
             log(f"warm-up errors: {warm.errors[:5]}")
         deadline = time.monotonic() + args.duration
-        clients = [Client(n + 1, port, urls, deadline, args.seed) for n in range(args.clients)]
+        mix = parse_mix(args.mix)
+        clients = [Client(n + 1, port, urls, deadline, args.seed, mix) for n in range(args.clients)]
         started = time.monotonic()
         for c in clients:
             c.start()
@@ -273,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = [summarise(k, v) for k, v in by_category.items()] + [summarise("all", every)]
     report = {
         "clients": args.clients,
+        "mix": args.mix,
         "duration_s": round(wall, 1),
         "requests_per_s": round(len(every) / wall, 1),
         "errors": len(errors),
@@ -285,7 +295,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(report, indent=2))
     else:
         print(
-            f"{args.clients} clients, {wall:.1f} s, {report['requests_per_s']} requests/s, {len(errors)} errors"
+            f"{args.clients} clients, {wall:.1f} s, {report['requests_per_s']} requests/s, "
+            f"{len(errors)} errors"
         )
         print(f"{'what':<10} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
         for r in rows:

@@ -180,3 +180,28 @@ def test_search_and_suggestions(client: TestClient) -> None:
 
 def test_sparql_without_its_server_is_503(client: TestClient) -> None:
     assert client.get("/query", params={"query": "ASK {}"}).status_code == 503
+
+
+def test_the_search_box_resolves_as_search_does(built: Path) -> None:
+    """The pages' select answers search's name lookups from the store's indexes: the same
+    matches as through SPARQL, for every kind."""
+    from progkg import search
+    from progkg.queries import store_select
+    from progkg.web.graph import Graph
+
+    store = st.open_store(built)
+    graph = Graph(store)
+    plain = store_select(store)
+    for text in (
+        "charge de communication",
+        "master",
+        "science politique",
+        "K1802",
+        "communication publique",
+        "lille",
+    ):
+        for kind in search.KINDS:
+            assert search.find(kind, text, graph.search_select()) == search.find(kind, text, plain), (
+                text,
+                kind,
+            )
