@@ -102,7 +102,7 @@ USAGE = [
     (["query"], "give a saved query name, a .rq file, - (standard input) or -e SPARQL"),
     (["import", "rome"], "Missing argument 'PATH'"),
     (["import", "rncp"], "Missing argument 'PATH'"),
-    (["import", "onisep"], "Missing argument 'PATH'"),
+    (["import", "onisep"], "Missing argument 'PATH...'"),
     (["import", "rome", "/nonexistent/rome.zip"], "Path '/nonexistent/rome.zip' does not exist"),
     (["import", "rncp", "/nonexistent/export.zip"], "Path '/nonexistent/export.zip' does not exist"),
     (["import", "onisep", "/nonexistent/onisep"], "Path '/nonexistent/onisep' does not exist"),
