@@ -42,6 +42,12 @@ from progkg.errors import ProgkgError
 from progkg.iris import DERIVED, DERIVED_GRAPHS, GRAPH, ID, PK, RDF, RDFS, SCHEMA, SKOS
 
 SEARCH_GRAPH = DERIVED_GRAPHS + "search"
+ESCO_MODEL = "http://data.europa.eu/esco/model#"
+ALT_LABEL = SKOS + "altLabel"
+#: Whose alternative labels the index leaves out: ESCO's skills have 88,000 synonyms (half the
+#: labels of a graph with ESCO, and half the index's build time) and no parameter names a
+#: skill; they stay findable by their preferred labels, in every language.
+UNINDEXED_ALTERNATIVES = ("http://data.europa.eu/esco/skill/",)
 
 LABEL_PROPERTIES = (
     RDFS + "label",
@@ -77,6 +83,8 @@ KINDS: dict[str, Kind] = {
         Kind("rome", (PK + "RomeCode",), "ROME code"),
         Kind("job", (PK + "JobTitle", PK + "RomeAppellation", PK + "OnisepJob"), "job title", family=True),
         Kind("sector", (PK + "Sector",), "sector", family=True),
+        # An ESCO occupation (``progkg import esco``), by its label in any language or its URI.
+        Kind("esco", (ESCO_MODEL + "Occupation",), "ESCO occupation"),
         Kind("any", (), "thing"),
     )
 }
@@ -122,6 +130,8 @@ def index_nquads(store: ox.Store) -> bytes:
     for prop in LABEL_PROPERTIES:
         for quad in store.quads_for_pattern(None, ox.NamedNode(prop), None):
             if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal):
+                if prop == ALT_LABEL and quad.subject.value.startswith(UNINDEXED_ALTERNATIVES):
+                    continue
                 labels[quad.subject.value].add((prop, quad.object))
     codes: dict[str, set[str]] = defaultdict(set)
     for prop in CODE_PROPERTIES:
