@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from progkg.cli import cli
 
 REPO = Path(__file__).resolve().parents[1]
-KINDS = ("rome", "rncp", "onisep", "kit")
+KINDS = ("rome", "rncp", "onisep", "kit", "esco", "esco-rome")
 
 
 def _help(kind: str) -> str:
