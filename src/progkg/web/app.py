@@ -103,13 +103,19 @@ class Pages:
         params = dict(request.query_params)
         params["lang"] = other
         context.setdefault("names", {})
+        context.setdefault("source_numbers", {})
+        context.setdefault("source_titles", {})
+        t = translator(lang)
+        name_of = self._namer(lang, context["names"])
         page = self.env.get_template(template).render(
             lang=lang,
-            t=translator(lang),
+            t=t,
             switch_url=request.url.path + "?" + urlencode(params),
             other_lang=other,
             request_path=request.url.path,
-            name_of=self._namer(lang, context["names"]),
+            name_of=name_of,
+            link=_linker(name_of),
+            src=_sourcer(context["source_numbers"], context["source_titles"], t),
             **context,
         )
         response = HTMLResponse(page, status_code=status)
@@ -498,6 +504,39 @@ class StreamingProxy(Response):
             await send({"type": "http.response.body", "body": chunk, "more_body": True})
         await send({"type": "http.response.body", "body": b"", "more_body": False})
         await self.background()
+
+
+def _linker(name_of):  # noqa: ANN001, ANN202
+    """``link(thing)`` for templates: its name, linked to its page (a Python function: a Jinja
+    macro called for each of hundreds of links cost a third of a page's time)."""
+
+    def link(thing: Link) -> Markup:
+        if not thing.iri:
+            return name_of(thing)
+        return Markup('<a href="{}">{}</a>').format(href(thing.iri), name_of(thing))
+
+    return link
+
+
+def _sourcer(numbers: dict[str, int], titles: dict[str, str], t):  # noqa: ANN001, ANN202
+    """``src(thing_or_graph)`` for templates: the numbered note pointing at the fact's source."""
+    according = t("according_to")
+    derived = t("derived_source")
+
+    def src(value: object) -> Markup:
+        graph = value.source if isinstance(value, Link) else value
+        if not isinstance(graph, str) or not graph:
+            return Markup("")
+        if graph in numbers:
+            n = numbers[graph]
+            return Markup('<sup class="src"><a href="#source-{}" title="{} {}">[{}]</a></sup>').format(
+                n, according, titles.get(graph, graph), n
+            )
+        if graph == DERIVED_GRAPHS:
+            return Markup('<sup class="src" title="{}">[*]</sup>').format(derived)
+        return Markup("")
+
+    return src
 
 
 def _merge(a, b):  # noqa: ANN001, ANN202 — two Listings of the same list, seen from both sides
