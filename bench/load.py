@@ -300,6 +300,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"{'what':<10} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
         for r in rows:
+            if not r["requests"]:
+                continue
             print(f"{r['what']:<10} {r['requests']:>9} {r['p50_ms']:>8} {r['p95_ms']:>8} {r['max_ms']:>8}")
         for e in errors[:10]:
             print("error:", e)

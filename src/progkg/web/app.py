@@ -446,7 +446,7 @@ class Pages:
     def _page_institution(self, iri: str, ctx: dict, page: int) -> None:
         g = self.graph
         ctx["parent_orgs"] = g.links(iri, (ORG + "subOrganizationOf",)).items
-        ctx["sub_orgs"] = g.links(iri, (ORG + "subOrganizationOf",), inverse=True).items
+        ctx["sub_orgs"] = g.links(iri, (ORG + "subOrganizationOf",), inverse=True, page=page)
         ctx["provides"] = g.links(iri, (PK + "provider",), inverse=True, page=page)
         ctx["certifies"] = g.links(iri, (PK + "certifier",), inverse=True, page=page)
 
