@@ -158,6 +158,7 @@ def index_nquads(store: ox.Store) -> bytes:
     # its own, its mention's national fiche, its programme's.
     for holder, cert in _certifications_carried(store, kinds):
         codes[holder] |= codes.get(cert, set())
+    _name_unlabelled(store, labels, kinds)
     p_kind, p_name, p_key, p_word, p_code = (
         f"<{DERIVED}{p}>" for p in ("kind", "name", "key", "word", "code")
     )
@@ -185,6 +186,49 @@ def index_nquads(store: ox.Store) -> bytes:
         for code in sorted(codes.get(node, ())):
             add(f"{subject} {p_code} {_nq_literal(code)} {graph} .\n")
     return "".join(lines).encode("utf-8")
+
+
+def _name_unlabelled(
+    store: ox.Store, labels: dict[str, set[tuple[str, ox.Literal]]], kinds: dict[str, set[str]]
+) -> None:
+    """Names for what the graph knows without a label, so that messages and queries show them
+    and users find them by their words.
+
+    A certification known from an RNCP export without its Standard member (nor a title from
+    ONISEP or the kit) is named by its code; a national programme an import made without a
+    title (one per institution awarding a national diploma) is named "<certification> —
+    <institution>", e.g. "MASTER - Science politique (fiche nationale) — UNIVERSITE DE LILLE".
+    The names are the index's only: the graph itself says nothing it was not told.
+    """
+
+    def best(node: str) -> str | None:
+        node_labels = labels.get(node)
+        if not node_labels:
+            return None
+        return " ".join(min(node_labels, key=lambda pl: _name_rank(pl[0], pl[1]))[1].value.split())
+
+    for quad in store.quads_for_pattern(None, ox.NamedNode(PK + "rncpCode"), None):
+        node = quad.subject.value
+        if isinstance(quad.subject, ox.NamedNode) and node not in labels:
+            labels[node] = {(SKOS + "notation", quad.object)}
+    provider = ox.NamedNode(PK + "provider")
+    for quad in store.quads_for_pattern(None, ox.NamedNode(PK + "certification"), None):
+        node = quad.subject.value
+        if (
+            "programme" not in kinds.get(node, ())
+            or node in labels
+            or not isinstance(quad.object, ox.NamedNode)
+        ):
+            continue
+        certification = best(quad.object.value)
+        institutions = sorted(
+            filter(
+                None, (best(q.object.value) for q in store.quads_for_pattern(quad.subject, provider, None))
+            )
+        )
+        if certification and institutions:
+            name = f"{certification} — {', '.join(institutions)}"
+            labels[node] = {(SKOS + "notation", ox.Literal(name, language="fr"))}
 
 
 _ROME_IRI = re.compile(re.escape(ID) + r"rome/([A-N][0-9]{4})")

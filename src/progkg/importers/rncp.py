@@ -9,6 +9,20 @@ NSF and Formacode concepts, ROME codes, competency blocks, certifiers and partne
 ``data/vocab/code-lists.ttl``), old → new links (``dct:replaces`` / ``dct:isReplacedBy``),
 active flag and dates.
 
+**National programmes.** A fiche certified by the ministry of higher education (a national
+diploma: master, licence, BUT, engineering degree…) and awarded by N institutions gives N
+programmes, one per institution: ``id/programme/siret/<SIRET>/<fiche>``, ``pk:certification``
+the fiche and ``pk:provider`` the institution (keyed by SIRET, named as the export names it).
+Where the curated data already describes that programme or institution (a programme with
+``pk:certification`` the fiche and a ``pk:provider`` carrying ``pk:siret``; an organisation
+with ``pk:siret``), its IRI is used instead, so that a brochure's programme and its national
+counterpart are one node (``data/alignments/national-programmes.ttl``).
+
+**Any subset of the members.** France Compétences publishes ten members; copies often hold
+fewer. Each absent member is named with what it leaves unknown; without ``Standard`` the
+fiches have no titles (ONISEP's table or the kit give one where imported), and every fiche met
+in another member is still described by its code and its public page.
+
 The export's quirks, handled here: ``;`` separators, dd/mm/yyyy dates, SIRET values starting
 with a TAB, apostrophes doubled in ROME labels, member names in UTF-8 that zip tools show as
 cp437.
@@ -19,6 +33,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -52,8 +67,9 @@ FILE_NAME = re.compile(
 )
 FICHE = re.compile(r"(RNCP|RS)[0-9]{1,6}")
 ROME_CODE = re.compile(r"[A-N][0-9]{4}")
+ROME_DOMAIN = re.compile(r"[A-N][0-9]{2}")
 SIRET = re.compile(r"[0-9]{14}")
-NSF = re.compile(r"[0-9]{3}[a-z]?")
+NSF = re.compile(r"[0-9]{2,3}[a-z]?")  # 2 digits: an NSF group ("34 : Services à la collectivité")
 FORMACODE = re.compile(r"[0-9]{5}")
 CCN = re.compile(r"[0-9A-Z]{1,6}")
 BLOCK = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,40}")
@@ -91,11 +107,13 @@ TABLES: dict[str, tuple[str, ...]] = {
 
 #: What each table brings, named when it is missing from the export.
 MISSING = {
+    "standard": "titles, types, levels, dates and active flags (titles then come from ONISEP's table "
+    "or the kit where they are imported)",
     "blocs_de_competences": "competency blocks",
     "rome": "ROME codes",
     "nsf": "NSF domains",
     "formacode": "Formacodes",
-    "certificateurs": "certifiers",
+    "certificateurs": "certifiers and national programmes (the institutions awarding each diploma)",
     "partenaires": "partners",
     "ccn": "collective agreements",
     "ancienne_nouvelle_certification": "old → new certification links",
@@ -143,10 +161,10 @@ def find_tables(release: Release) -> tuple[date | None, dict[str, str]]:
             dates.add(date(int(m.group("y")), int(m.group("m")), int(m.group("d"))))
         except ValueError:
             raise ProgkgError(f"{release.display(name)}: the date in the file name is not a date") from None
-    if "standard" not in found:
+    if not found.keys() & TABLES.keys():
         raise ProgkgError(
-            f"{release.path}: no export_fiches_CSV_Standard_<date>.csv in it; give France Compétences' "
-            "CSV export (the zip, or the folder of its CSV files)"
+            f"{release.path}: no export_fiches_CSV_<Table>_<date>.csv member in it (Standard, Rome, "
+            "Certificateurs…); give France Compétences' CSV export (the zip, or the folder of its CSV files)"
         )
     if len(dates) > 1:
         raise ProgkgError(f"{release.path}: files of several exports ({', '.join(map(str, sorted(dates)))})")
@@ -163,16 +181,84 @@ def see_also(code: str) -> str:
     return f"https://www.francecompetences.fr/recherche/{register}/{number}/"
 
 
+#: SIRET of the ministry of higher education in the export (and its name, as a fallback).
+HIGHER_EDUCATION_MINISTRY = "11004401300040"
+
+
+def _is_higher_education_ministry(name: str, siret: str) -> bool:
+    return siret == HIGHER_EDUCATION_MINISTRY or slug(name).startswith(
+        "ministere-de-l-enseignement-superieur"
+    )
+
+
+def _fiche_order(code: str) -> tuple[str, int]:
+    register = code.rstrip("0123456789")
+    return register, int(code[len(register) :] or 0)
+
+
+@dataclass
+class CuratedKeys:
+    """What the curated data identifies by an official key, so that an import uses its IRIs.
+
+    ``organisations``: SIRET → curated organisation; ``programmes``: (fiche code, SIRET of a
+    provider) → curated programme with ``pk:certification`` that fiche.
+    """
+
+    organisations: dict[str, str] = field(default_factory=dict)
+    programmes: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    @property
+    def curated_programmes(self) -> set[str]:
+        return set(self.programmes.values())
+
+
+_KEYS_QUERY = """
+PREFIX pk: <https://w3id.org/progkg/ontology#>
+SELECT ?kind ?iri ?siret ?code WHERE {
+  { ?iri pk:siret ?siret . BIND("org" AS ?kind) }
+  UNION
+  { ?iri a pk:Programme ; pk:certification ?cert ; pk:provider ?org . ?org pk:siret ?siret .
+    BIND(STRAFTER(STR(?cert), "https://w3id.org/progkg/id/rncp/") AS ?code) BIND("programme" AS ?kind) }
+}
+"""
+
+
+def curated_keys(data_dir: Path | None) -> CuratedKeys:
+    """The keys of :class:`CuratedKeys` read from the curated Turtle files under ``data_dir``."""
+    from progkg.rdfio import read_rdf
+
+    keys = CuratedKeys()
+    if data_dir is None or not data_dir.is_dir():
+        return keys
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    for path in sorted(data_dir.rglob("*.ttl")):
+        if not any(part.startswith(".") for part in path.relative_to(data_dir).parts):
+            store.bulk_extend(read_rdf(path, "https://w3id.org/progkg/graph/curated"))
+    for row in store.query(_KEYS_QUERY, use_default_graph_as_union=True):
+        siret = row["siret"].value.strip()
+        if row["kind"].value == "org":
+            keys.organisations.setdefault(siret, row["iri"].value)
+        elif row["code"].value:
+            keys.programmes.setdefault((row["code"].value, siret), row["iri"].value)
+    return keys
+
+
 class RncpWriter:
     """Turns the rows of each export table into triples (one instance per import).
 
     Each ``*_row`` method writes valid triples or raises a located :class:`ProgkgError`.
     """
 
-    def __init__(self, out: NQuads) -> None:
+    def __init__(self, out: NQuads, keys: CuratedKeys | None = None) -> None:
         self.out = out
+        self.keys = keys or CuratedKeys()
         self.seen: set[str] = set()
         self.fiches: dict[str, int] = {}
+        self.titles: dict[str, str] = {}
+        #: fiche code → its certifiers in file order: (organisation IRI, SIRET, name as exported)
+        self.certifiers: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
         self.counts: dict[str, int] = defaultdict(int)
 
     def once(self, iri: str) -> bool:
@@ -183,9 +269,16 @@ class RncpWriter:
         return True
 
     def fiche(self, row: Row) -> str:
-        return fiche_iri(
-            row.code("Numero_Fiche", FICHE, "an RNCP or RS fiche number (e.g. RNCP4049, RS5000)")
-        )
+        """The fiche a row is about, described by its code and public page the first time it is
+        met (a fiche may be known from the Rome or Certificateurs member only)."""
+        code = row.code("Numero_Fiche", FICHE, "an RNCP or RS fiche number (e.g. RNCP4049, RS5000)")
+        iri = fiche_iri(code)
+        if self.once(iri):
+            self.out.a(iri, PK + "Certification")
+            self.out.text(iri, PK + "rncpCode", code, None)
+            self.out.iri(iri, RDFS + "seeAlso", see_also(code))
+            self.counts["fiches"] += 1
+        return iri
 
     def concept(self, iri: str, scheme: str, notation: str, label: str) -> None:
         if not self.once(iri):
@@ -202,15 +295,13 @@ class RncpWriter:
         if code in self.fiches:
             raise row.fail("Numero_Fiche", f"{code} is already described on line {self.fiches[code]}")
         self.fiches[code] = row.line
-        iri = fiche_iri(code)
         title = clean_text(row.get("Intitule"))
         if not title:
             raise row.fail("Intitule", "is empty; expected the certification's title")
-        out.a(iri, PK + "Certification")
-        out.text(iri, PK + "rncpCode", code, None)
+        iri = self.fiche(row)
+        self.titles[code] = title
         out.text(iri, RDFS + "label", title)
         out.text(iri, SCHEMA + "name", title)
-        out.iri(iri, RDFS + "seeAlso", see_also(code))
         abbreviation = clean_text(row.get("Abrege_Libelle"))
         if abbreviation:
             out.text(iri, SCHEMA + "credentialCategory", abbreviation)
@@ -265,7 +356,16 @@ class RncpWriter:
         self.counts["blocks"] += 1
 
     def rome_row(self, row: Row) -> None:
-        code = row.code("Codes_Rome_Code", ROME_CODE, "a ROME code (a letter A–N and 4 digits, e.g. K1802)")
+        value = row.get("Codes_Rome_Code").strip(" \t\r\n\u00a0")
+        if ROME_DOMAIN.fullmatch(value):
+            # The 2026 export names a professional domain (M18) instead of a code in 9 rows:
+            # the fiche is about that domain of ROME (rome/domain/M18), kept as its subject.
+            self.out.iri(self.fiche(row), DCT + "subject", f"{ID}rome/domain/{value}")
+            self.counts["ROME domain links"] += 1
+            return
+        code = row.code(
+            "Codes_Rome_Code", ROME_CODE, "a ROME code (a letter A–N and 4 digits, e.g. K1802) or domain"
+        )
         self.out.iri(self.fiche(row), PK + "rome", f"{ID}rome/{code}")
         self.counts["ROME links"] += 1
 
@@ -276,7 +376,7 @@ class RncpWriter:
         return label[prefix.end() :] if prefix else label
 
     def nsf_row(self, row: Row) -> None:
-        code = row.code("Nsf_Code", NSF, "an NSF code (3 digits and an optional letter, e.g. 221w)")
+        code = row.code("Nsf_Code", NSF, "an NSF code (2 or 3 digits and an optional letter, e.g. 221w)")
         iri = f"{ID}nsf/{code}"
         self.concept(iri, "nsf", code, self._coded_label(row, "Nsf_Intitule", code))
         self.out.iri(self.fiche(row), PK + "nsf", iri)
@@ -290,7 +390,10 @@ class RncpWriter:
     def _organisation(self, row: Row, siret_col: str, name_col: str) -> str | None:
         siret = row.code(siret_col, SIRET, "a SIRET number (14 digits)", required=False)
         name = clean_text(row.get(name_col))
-        if siret:
+        curated = self.keys.organisations.get(siret) if siret else None
+        if curated:
+            iri = curated
+        elif siret:
             iri = f"{ID}org/siret/{siret}"
         elif name and slug(name):
             iri = f"{ID}org/{slug(name)}"
@@ -302,8 +405,10 @@ class RncpWriter:
             if siret:
                 out.text(iri, PK + "siret", siret, None)
         if name and self.once(f"{iri} {name}"):
-            # one label per language (the first name met); other names an export gives are kept
-            out.text(iri, RDFS + "label" if self.once(f"{iri} label") else SKOS + "altLabel", name)
+            # one label per language (the first name met; a curated organisation keeps its own);
+            # other names an export gives are kept as alternative labels
+            first = not curated and self.once(f"{iri} label")
+            out.text(iri, RDFS + "label" if first else SKOS + "altLabel", name)
             out.text(iri, SCHEMA + "name", name)
         return iri
 
@@ -311,8 +416,39 @@ class RncpWriter:
         org = self._organisation(row, "Siret_Certificateur", "Nom_Certificateur")
         if org is None:
             raise row.fail("Siret_Certificateur", "is empty and so is the certifier's name")
-        self.out.iri(self.fiche(row), PK + "certifier", org)
+        fiche = self.fiche(row)
+        self.out.iri(fiche, PK + "certifier", org)
         self.counts["certifier links"] += 1
+        siret = row.get("Siret_Certificateur").strip(" \t\r\n\u00a0")
+        name = clean_text(row.get("Nom_Certificateur"))
+        self.certifiers[fiche.rsplit("/", 1)[-1]].append((org, siret, name))
+
+    def national_programmes(self) -> None:
+        """One programme per institution awarding a national diploma (see the module doc).
+
+        A fiche is a national diploma of higher education when the ministry of higher education
+        is among its certifiers; every other certifier that is not a ministry awards it.
+        """
+        out = self.out
+        for code in sorted(self.certifiers, key=_fiche_order):
+            certifiers = self.certifiers[code]
+            if not any(_is_higher_education_ministry(name, siret) for _, siret, name in certifiers):
+                continue
+            fiche = fiche_iri(code)
+            self.counts["national diploma fiches"] += 1
+            for org, siret, name in certifiers:
+                if slug(name).startswith("ministere") or not siret:
+                    continue
+                programme = self.keys.programmes.get((code, siret)) or f"{ID}programme/siret/{siret}/{code}"
+                if not self.once(programme):
+                    continue
+                out.a(programme, PK + "Programme")
+                out.iri(programme, PK + "certification", fiche)
+                out.iri(programme, PK + "provider", org)
+                title = self.titles.get(code)
+                if title and programme not in self.keys.curated_programmes:
+                    out.text(programme, RDFS + "label", f"{title} ({name})")
+                self.counts["national programmes"] += 1
 
     def partner_row(self, row: Row) -> None:
         org = self._organisation(row, "Siret_Partenaire", "Nom_Partenaire")
@@ -388,7 +524,9 @@ SCHEMES = {
 }
 
 
-def generate(release: Release, out: NQuads, report: ImportReport, progress: Progress) -> None:
+def generate(
+    release: Release, out: NQuads, report: ImportReport, progress: Progress, keys: CuratedKeys | None = None
+) -> None:
     exported, tables = find_tables(release)
     stamp = exported.isoformat() if exported else "undated"
     progress(f"rncp: export of {stamp}, {len(tables)} tables in {release.path}")
@@ -416,7 +554,7 @@ def generate(release: Release, out: NQuads, report: ImportReport, progress: Prog
         out.a(ID + key, SKOS + "ConceptScheme")
         out.text(ID + key, SKOS + "prefLabel", fr)
         out.text(ID + key, SKOS + "prefLabel", en, "en")
-    writer = RncpWriter(out)
+    writer = RncpWriter(out, keys)
     for key, method in ORDER:
         if key not in tables:
             continue
@@ -426,6 +564,14 @@ def generate(release: Release, out: NQuads, report: ImportReport, progress: Prog
             method(writer, row)
             rows += 1
         progress(f"  {tables[key]}: {rows} rows → {out.count - before} triples")
+        if key == "certificateurs":
+            before = out.count
+            writer.national_programmes()
+            counts = writer.counts
+            progress(
+                f"  national programmes: {counts['national programmes']} (institution × national diploma, "
+                f"{counts['national diploma fiches']} fiches) → {out.count - before} triples"
+            )
     for key in sorted(set(tables) - set(TABLES)):
         progress(f"  {tables[key]}: not a table progkg knows; skipped")
     report.counts.update(writer.counts)
@@ -433,4 +579,12 @@ def generate(release: Release, out: NQuads, report: ImportReport, progress: Prog
 
 def import_rncp(path: Path, build_dir: Path, progress: Progress, res: object | None = None) -> ImportReport:
     """Import an RNCP export (zip, folder or CSV files) into ``build_dir``, replacing any previous one."""
-    return import_release("rncp", GRAPH, generate, path, build_dir, progress, res)
+    from progkg import paths
+
+    resources = res if res is not None else paths.resources()
+    keys = curated_keys(getattr(resources, "data", None))
+
+    def run(release: Release, out: NQuads, report: ImportReport, progress: Progress) -> None:
+        generate(release, out, report, progress, keys)
+
+    return import_release("rncp", GRAPH, run, path, build_dir, progress, resources)
