@@ -205,3 +205,29 @@ def test_the_search_box_resolves_as_search_does(built: Path) -> None:
                 text,
                 kind,
             )
+
+
+def test_esco_occupations_once_imported() -> None:
+    """A ROME code's page lists the ESCO occupations its job titles (and its sub-codes') are
+    mapped to, and a job title's page its own (as the ESCO-ROME crosswalk relates them)."""
+    from progkg import search
+    from progkg.iris import GRAPH, PK, RDF
+
+    store = ox.Store()
+    g = ox.NamedNode(GRAPH + "esco-rome")
+    occupation = "http://data.europa.eu/esco/occupation/0a1b2c3d"
+    code, sub, title = ID + "rome/K1802", ID + "rome/K1803", ID + "rome/appellation/11111"
+    for s, p, o in (
+        (code, RDF + "type", ox.NamedNode(PK + "RomeCode")),
+        (sub, PK + "parentCode", ox.NamedNode(code)),
+        (title, RDF + "type", ox.NamedNode(PK + "RomeAppellation")),
+        (title, PK + "romeCode", ox.NamedNode(sub)),
+        (title, SKOS + "closeMatch", ox.NamedNode(occupation)),
+        (occupation, SKOS + "prefLabel", ox.Literal("agent de développement local", language="fr")),
+    ):
+        store.add(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), o, g))
+    store.bulk_load(search.index_nquads(store), format=ox.RdfFormat.N_QUADS)
+    with TestClient(create_app(store)) as c:
+        for page in ("/id/rome/K1802.html", "/id/rome/appellation/11111.html"):
+            text = c.get(page).text
+            assert f'<a href="{occupation}">agent de développement local</a>' in text, page

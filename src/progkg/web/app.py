@@ -420,7 +420,7 @@ class Pages:
         ctx["appellations"] = g.links(iri, (PK + "romeCode",), inverse=True, page=page)
         ctx["moves"] = g.mobility(iri)
         ctx["leading"] = g.programmes_for_rome(iri, page=page)
-        ctx["esco"] = g.esco(iri)
+        ctx["esco"] = g.esco(iri, "rome", page=page)
         ctx["certifications"] = g.links(iri, (PK + "rome",), inverse=True, page=page)
         ctx["picture"] = Markup(
             pictures.neighbourhood_svg(
@@ -441,7 +441,7 @@ class Pages:
             g.links(iri, tuple(SKOS + m for m in MATCH_PROPS)),
             g.links(iri, tuple(SKOS + m for m in MATCH_PROPS), inverse=True),
         ).items
-        ctx["esco"] = g.esco(iri)
+        ctx["esco"] = g.esco(iri, "job", page=page)
 
     def _page_institution(self, iri: str, ctx: dict, page: int) -> None:
         g = self.graph

@@ -596,18 +596,39 @@ class Graph:
         ]
         return Listing(items[:size], max(page, 1), len(items) > size)
 
-    def esco(self, iri: str) -> list[Link]:
-        """ESCO occupations linked to the thing, in either direction, by any property (once an
-        ESCO import states them)."""
+    def esco(self, iri: str, kind: str, page: int = 1, size: int = PAGE_SIZE) -> Listing:
+        """ESCO occupations of a ROME code (through its job titles and its sub-codes') or of a
+        job title (its own, or those of the ROME titles it is mapped to), as the ESCO-ROME
+        crosswalk relates them (skos:exactMatch, closeMatch, broadMatch, narrowMatch: mirrors
+        esco-for-job); and any ESCO occupation linked to the thing itself. Empty until an
+        ESCO import states them."""
+        thing = _iri(iri)
+        if kind == "rome":
+            titles = (
+                f"{{ BIND({thing} AS ?t) }} UNION {{ ?code pk:parentCode* {thing} . ?t pk:romeCode ?code }}"
+            )
+        else:
+            match = "|".join(f"skos:{m}" for m in ("exactMatch", "closeMatch", "broadMatch"))
+            back = "|".join(f"skos:{m}" for m in ("exactMatch", "closeMatch", "narrowMatch"))
+            titles = f"{{ BIND({thing} AS ?t) }} UNION {{ {thing} {match} ?t }} UNION {{ ?t {back} {thing} }}"
+        offset = (max(page, 1) - 1) * size
         rows = self.rows(
-            f"""SELECT DISTINCT ?x ?name ?src WHERE {{
-              {{ GRAPH ?g {{ {_iri(iri)} ?p ?x }} }} UNION {{ GRAPH ?g {{ ?x ?p {_iri(iri)} }} }}
+            f"""SELECT ?x (SAMPLE(?n) AS ?name) (MIN(STR(?g)) AS ?src) (SAMPLE(?rn) AS ?relation) WHERE {{
+              {titles}
+              VALUES ?rel {{ skos:exactMatch skos:closeMatch skos:broadMatch skos:narrowMatch }}
+              {{ GRAPH ?g {{ ?t ?rel ?x }} }} UNION {{ GRAPH ?g {{ ?x ?rel ?t }} }}
               FILTER(isIRI(?x) && STRSTARTS(STR(?x), "{ESCO}occupation/"))
-              OPTIONAL {{ ?x pkx:name ?name }}
-              BIND(STR(?g) AS ?src)
-            }} ORDER BY ?name LIMIT 50"""
+              OPTIONAL {{ ?x pkx:name ?pn }}
+              OPTIONAL {{ ?x skos:prefLabel ?label FILTER(LANGMATCHES(LANG(?label), "fr")) }}
+              BIND(COALESCE(?pn, ?label) AS ?n)
+              BIND(STRAFTER(STR(?rel), "#") AS ?rn)
+            }} GROUP BY ?x ORDER BY LCASE(STR(SAMPLE(?n))) ?x LIMIT {size + 1} OFFSET {offset}"""
         )
-        return [Link(_v(r.get("x")), _v(r.get("name")), _v(r.get("src"))) for r in rows]
+        items = [
+            Link(_v(r.get("x")), _v(r.get("name")), _v(r.get("src")), {"relation": _v(r.get("relation"))})
+            for r in rows
+        ]
+        return Listing(items[:size], max(page, 1), len(items) > size)
 
     # --- Certifications --------------------------------------------------------------------
 
