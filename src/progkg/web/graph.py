@@ -600,8 +600,7 @@ class Graph:
         """ESCO occupations of a ROME code (through its job titles and its sub-codes') or of a
         job title (its own, or those of the ROME titles it is mapped to), as the ESCO-ROME
         crosswalk relates them (skos:exactMatch, closeMatch, broadMatch, narrowMatch: mirrors
-        esco-for-job); and any ESCO occupation linked to the thing itself. Empty until an
-        ESCO import states them."""
+        esco-for-job: the ROME title is the subject). Empty until an ESCO import states them."""
         thing = _iri(iri)
         if kind == "rome":
             titles = (
@@ -615,9 +614,9 @@ class Graph:
         rows = self.rows(
             f"""SELECT ?x (SAMPLE(?n) AS ?name) (MIN(STR(?g)) AS ?src) (SAMPLE(?rn) AS ?relation) WHERE {{
               {titles}
-              VALUES ?rel {{ skos:exactMatch skos:closeMatch skos:broadMatch skos:narrowMatch }}
-              {{ GRAPH ?g {{ ?t ?rel ?x }} }} UNION {{ GRAPH ?g {{ ?x ?rel ?t }} }}
+              GRAPH ?g {{ ?t skos:exactMatch|skos:closeMatch|skos:broadMatch|skos:narrowMatch ?x }}
               FILTER(isIRI(?x) && STRSTARTS(STR(?x), "{ESCO}occupation/"))
+              ?t ?rel ?x .
               OPTIONAL {{ ?x pkx:name ?pn }}
               OPTIONAL {{ ?x skos:prefLabel ?label FILTER(LANGMATCHES(LANG(?label), "fr")) }}
               BIND(COALESCE(?pn, ?label) AS ?n)
