@@ -327,7 +327,8 @@ def _work_of(settings: Settings, iri: str) -> str | None:
     for base in (URI_SPACE + "source/", str(GRAPH)):
         if iri.startswith(base):
             local = iri[len(base) :]
-            for kind, work in settings.works.items():
+            # The longest kind first: source/esco-rome-v1.4 is a version of esco-rome, not of esco.
+            for kind, work in sorted(settings.works.items(), key=lambda kv: (-len(kv[0]), kv[0])):
                 if local == kind or (base != str(GRAPH) and local.startswith(kind + "-")):
                     return work
     return None
