@@ -307,6 +307,36 @@ def test_only_the_formation_sheets_replaces_the_previous_import_and_says_so(tmp_
     ]
 
 
+def test_a_fiche_is_named_by_onisep_s_copy_of_its_title_rather_than_the_kit_s(tmp_path: Path) -> None:
+    """The search index's display name (pkx:name) of a fiche without the RNCP export's title:
+    ONISEP's copy of France Compétences' title, not the kit's DEPP title naming one institution
+    (which sorts first here); the kit's title still names a fiche it alone titles."""
+    from progkg.importers.kit import import_kit
+
+    res = mini_project(tmp_path / "project")
+    out = tmp_path / "build"
+    kit = tmp_path / "kit" / "Kit_apprentissage_20231218.csv"
+    kit.parent.mkdir()
+    header = (
+        "Code_Diplome;Intitulé diplôme (DEPP);Code_RNCP;Niveau fiche RNCP;Abrégé de diplôme (RNCP);"
+        "Dernière MaJ;Accès à l'apprentissage de la fiche RNCP (oui/non);Date d'échéance de la fiche RNCP;"
+        "Fiche ACTIVE/INACTIVE"
+    )
+    rows = [
+        "1353103S;MANAGEMENT DE L'INNOVATION (MASTER GRENOBLE);RNCP35910;Niveau 7;MASTER;CI-18122023;"
+        "oui;;ACTIVE",
+        "1351282A;DROIT (MASTER LYON);RNCP90009;Niveau 7;MASTER;CI-18122023;oui;;ACTIVE",
+    ]
+    kit.write_bytes(("\ufeff" + "\n".join([header, *rows]) + "\n").encode("utf-8"))
+    import_kit(kit, out, lambda _m: None, res)
+    import_onisep(ONISEP_FIXTURE, out, lambda _m: None, res)
+    name = "<https://w3id.org/progkg/derived#name>"
+    assert query(out, f"SELECT ?n WHERE {{ <{RNCP}RNCP35910> {name} ?n }}") == [
+        ("MASTER - Management de l’innovation (fiche nationale)",)
+    ]
+    assert query(out, f"SELECT ?n WHERE {{ <{RNCP}RNCP90009> {name} ?n }}") == [("DROIT (MASTER LYON)",)]
+
+
 def test_cli_takes_several_paths(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, stdout, stderr = run_cli(
         ["import", "onisep", str(ONISEP_FIXTURE), str(FORMATIONS_FIXTURE)], tmp_path / "build", capsys

@@ -113,6 +113,27 @@ def _name_rank(predicate: str, literal: ox.Literal) -> tuple[int, int, str]:
     return (lang_rank, _NAME_ORDER.get(predicate, 9), literal.value)
 
 
+#: Graphs whose preferred labels name a thing in their own wording, after the copies of its
+#: official title: the kit's DEPP title of a national fiche names one institution ("SCIENCE
+#: POLITIQUE (MASTER VERSAILLES)"), where ONISEP's copy of France Compétences' title ("MASTER -
+#: Science politique (fiche nationale)") names none. Still the name when it is the only one.
+_SECOND_HAND_TITLES = frozenset({GRAPH + "kit"})
+#: How such a preferred label ranks: after every other source's, before any alternative label.
+_SECOND_HAND_PREF = "second-hand " + SKOS + "prefLabel"
+_NAME_ORDER[_SECOND_HAND_PREF] = _NAME_ORDER[SCHEMA + "name"]
+
+
+def _ranked_as(predicate: str, graph: object) -> str:
+    """The label property a label ranks as when the index picks a name (:func:`_name_rank`)."""
+    if (
+        predicate == SKOS + "prefLabel"
+        and isinstance(graph, ox.NamedNode)
+        and graph.value in _SECOND_HAND_TITLES
+    ):
+        return _SECOND_HAND_PREF
+    return predicate
+
+
 def _nq_literal(text: str) -> str:
     """``text`` as an N-Quads string literal."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
@@ -132,7 +153,7 @@ def index_nquads(store: ox.Store) -> bytes:
             if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal):
                 if prop == ALT_LABEL and quad.subject.value.startswith(UNINDEXED_ALTERNATIVES):
                     continue
-                labels[quad.subject.value].add((prop, quad.object))
+                labels[quad.subject.value].add((_ranked_as(prop, quad.graph_name), quad.object))
     codes: dict[str, set[str]] = defaultdict(set)
     for prop in CODE_PROPERTIES:
         for quad in store.quads_for_pattern(None, ox.NamedNode(prop), None):
