@@ -14,7 +14,9 @@ request reaches a query, and the store is read-only.
 
 from __future__ import annotations
 
+import bisect
 import re
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -148,6 +150,8 @@ class Graph:
     def __init__(self, store: ox.Store) -> None:
         self.store = store
         self.select = store_select(store)
+        self._words: list[str] | None = None
+        self._words_lock = threading.Lock()
 
     def search_select(self):  # noqa: ANN201 — a search.Select
         """A :data:`progkg.search.Select` for one request that looks through several kinds: the
@@ -158,22 +162,55 @@ class Graph:
 
         def select(text: str) -> list[dict]:
             if text not in memo:
-                named = _NAMED.fullmatch(text)
-                memo[text] = self._named(named) if named else self.select(text)
+                if named := _NAMED.fullmatch(text):
+                    memo[text] = self._named(named)
+                elif (prefixed := _PREFIXED.fullmatch(text)) and prefixed["kind"] in (None, "job"):
+                    # (For a rarer kind, the store's own plan, kind first, is quicker.)
+                    memo[text] = self._prefixed(prefixed)
+                elif _VOCABULARY.fullmatch(text):
+                    memo[text] = [{"w": ox.Literal(w)} for w in self.words()]
+                else:
+                    memo[text] = self.select(text)
             return memo[text]
 
         select.store = memo_store  # type: ignore[attr-defined] — what search reads its index with
         return select
 
-    def _named(self, match: re.Match) -> list[dict]:
-        """The answer to search's "these IRIs, of this kind, with their names" query, read from
-        the store's indexes: the query's VALUES join took 10 ms per 500 IRIs at 1e6, and a
-        common word ("master") has thousands of things. The same rows as the query gives."""
-        kind = ox.Literal(match["kind"]) if match["kind"] else None
+    def words(self) -> list[str]:
+        """Every word of the search index, sorted (read once: 5,000 words at 1e6, 0.4 s)."""
+        with self._words_lock:
+            if self._words is None:
+                rows = self.rows(
+                    f"SELECT DISTINCT ?w WHERE {{ GRAPH <{DERIVED_GRAPHS}search> {{ ?n pkx:word ?w }} }}"
+                )
+                self._words = sorted({_v(r.get("w")) for r in rows})
+            return self._words
+
+    def _prefixed(self, match: re.Match) -> list[dict]:
+        """The answer to search's one-word prefix query (things of a kind holding a word that
+        starts so, with their names), from the sorted words: the query compared the prefix with
+        every word of the index (0.45 s at 1e6), the box asks it at every letter."""
+        prefix = match["prefix"]
+        words = self.words()
+        word_p = ox.NamedNode(DERIVED + "word")
+        things: set[str] = set()
+        for word in words[bisect.bisect_left(words, prefix) :]:
+            if not word.startswith(prefix):
+                break
+            things.update(
+                q.subject.value
+                for q in self.store.quads_for_pattern(None, word_p, ox.Literal(word))
+                if isinstance(q.subject, ox.NamedNode)
+            )
+        return self._rows_of(sorted(things), match["kind"])
+
+    def _rows_of(self, iris: list[str], kind_name: str | None) -> list[dict]:
+        """Rows {n, name} of ``iris`` that are of ``kind_name`` (any when None), one per name."""
+        kind = ox.Literal(kind_name) if kind_name else None
         kind_p, name_p = ox.NamedNode(DERIVED + "kind"), ox.NamedNode(DERIVED + "name")
         rows: list[dict] = []
         seen: set[str] = set()
-        for iri in _IRI_IN_VALUES.findall(match["iris"]):
+        for iri in iris:
             if iri in seen:
                 continue
             seen.add(iri)
@@ -184,10 +221,17 @@ class Graph:
             ):
                 continue
             names = {q.object for q in self.store.quads_for_pattern(node, name_p, None)}
-            rows.extend({"n": node, "name": name} for name in names) if names else rows.append(
-                {"n": node, "name": None}
-            )
+            if names:
+                rows.extend({"n": node, "name": name} for name in names)
+            else:
+                rows.append({"n": node, "name": None})
         return rows
+
+    def _named(self, match: re.Match) -> list[dict]:
+        """The answer to search's "these IRIs, of this kind, with their names" query, read from
+        the store's indexes: the query's VALUES join took 10 ms per 500 IRIs at 1e6, and a
+        common word ("master") has thousands of things. The same rows as the query gives."""
+        return self._rows_of(_IRI_IN_VALUES.findall(match["iris"]), match["kind"])
 
     # --- Basic lookups ---------------------------------------------------------------------
 
@@ -749,6 +793,16 @@ _NAMED = re.compile(
     r"OPTIONAL \{ \?n pkx:name \?name \} \}"
 )
 _IRI_IN_VALUES = re.compile(r"<([^<>\s]*)>")
+#: Search's prefix query for a one-word text (:func:`progkg.search._lookup_prefix`).
+_PREFIXED = re.compile(
+    r"PREFIX pkx: <" + re.escape(DERIVED) + r">\nSELECT DISTINCT \?n \?name WHERE \{ +"
+    r"(?:\?n pkx:kind \"(?P<kind>[a-z]+)\" \. )?\?n pkx:word \?w \. "
+    r"FILTER\(STRSTARTS\(\?w, \"(?P<prefix>[a-z0-9]+)\"\)\) OPTIONAL \{ \?n pkx:name \?name \} \}"
+)
+#: Search's vocabulary of every kind (:func:`progkg.search.suggestions`, typos).
+_VOCABULARY = re.compile(
+    r"PREFIX pkx: <" + re.escape(DERIVED) + r">\nSELECT DISTINCT \?w WHERE \{ +\?n pkx:word \?w \}"
+)
 
 
 class _MemoStore:
