@@ -16,11 +16,22 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from conftest import shared_data_or_skip
-from import_support import FIXTURES, ID, ROME_FIXTURE, mini_project, query, run_cli, snapshot
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from import_support import (
+    FIXTURES,
+    ID,
+    ROME_FIXTURE,
+    check_row_outcome,
+    mini_project,
+    query,
+    run_cli,
+    snapshot,
+)
 
 from progkg.errors import ProgkgError
 from progkg.importers.common import ImportReport, NQuads, Release
-from progkg.importers.esco import GRAPH, generate_all, import_esco
+from progkg.importers.esco import GRAPH, EscoWriter, generate_all, import_esco
 from progkg.importers.esco_rome import generate as generate_crosswalk
 from progkg.importers.esco_rome import import_esco_rome
 
@@ -163,6 +174,42 @@ def test_a_folder_without_esco_tables_says_what_to_download(tmp_path: Path) -> N
     (tmp_path / "x.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     with pytest.raises(ProgkgError, match="no ESCO table found"):
         generate(tmp_path)
+
+
+ODD = st.one_of(
+    st.sampled_from(
+        [PR_OFFICER, "http://data.europa.eu/esco/skill/x1", "essential", "optional", "knowledge", "2432", ""]
+    ),
+    st.sampled_from(
+        ["a\nb", "x|y", "http://data.europa.eu/esco/a b", "\u2028", "skill/competence", "sector-specific"]
+    ),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12),
+)
+ROW_METHODS = [
+    (
+        "occupations",
+        ["conceptUri", "preferredLabel", "altLabels", "inScheme", "code", "iscoGroup", "description"],
+    ),
+    ("skills", ["conceptUri", "preferredLabel", "altLabels", "skillType", "reuseLevel", "inScheme"]),
+    ("relation", ["occupationUri", "relationType", "skillUri"]),
+    ("broader", ["conceptUri", "broaderUri"]),
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(which=st.integers(0, len(ROW_METHODS) - 1), cells=st.lists(ODD, min_size=7, max_size=7))
+def test_any_row_gives_valid_nquads_or_one_located_error(which: int, cells: list[str]) -> None:
+    table, columns = ROW_METHODS[which]
+    if table in ("occupations", "skills"):
+
+        def method(writer: EscoWriter, row: object) -> None:
+            writer.labelled(table, "fr", row)  # type: ignore[arg-type]
+
+    else:
+        method = getattr(EscoWriter, table)
+    check_row_outcome(
+        method, EscoWriter(NQuads(io.StringIO(), GRAPH)), columns, dict(zip(columns, cells, strict=False)), 7
+    )
 
 
 # --- the crosswalk ---------------------------------------------------------------------------
@@ -311,9 +358,9 @@ def test_imports_then_the_esco_questions_answer_in_french_and_english(
 
     # An ESCO occupation by its French name, its English name or its URI: the same programmes.
     answers = []
-    for given in ("chargé des relations publiques", "public relations officer", PR_OFFICER):
+    for name in ("chargé des relations publiques", "public relations officer", PR_OFFICER):
         code, stdout, err = run_cli(
-            ["query", "programmes-for-esco", "-p", f"occupation={given}", "--format", "csv"],
+            ["query", "programmes-for-esco", "-p", f"occupation={name}", "--format", "csv"],
             out,
             capsys,
             home,
