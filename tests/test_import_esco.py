@@ -135,6 +135,31 @@ def test_each_release_is_a_source_with_its_licence_and_files() -> None:
     assert licence == [("http://publications.europa.eu/resource/authority/licence/CC_BY_4_0",)]
 
 
+def test_zips_give_the_same_graph_and_two_packages_of_a_version_are_two_sources(tmp_path: Path) -> None:
+    import zipfile
+
+    archives = []
+    for language in ("fr", "en"):
+        archive = tmp_path / f"ESCO dataset - v1.1.1 - classification - {language} - csv.zip"
+        with zipfile.ZipFile(archive, "w") as zf:
+            for path in sorted(CUT.rglob("*.csv")):
+                if (
+                    language == "fr"
+                    and path.parent.name != "en"
+                    or language == "en"
+                    and path.parent.name == "en"
+                ):
+                    zf.write(path, f"ESCO dataset - v1.1.1 - classification - {language} - csv/{path.name}")
+        archives.append(archive)
+    store, report, _ = generate(*archives)
+    folder_store, folder_report, _ = generate(CUT)
+    assert report.counts == folder_report.counts
+    sources = values(store, f"SELECT ?s WHERE {{ <{GRAPH}> <http://www.w3.org/ns/prov#wasDerivedFrom> ?s }}")
+    assert sources == [(ID + "source/esco-v1.1.1-en",), (ID + "source/esco-v1.1.1-fr",)]
+    triples = "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(!STRSTARTS(STR(?s), 'https://w3id.org/progkg/')) }"
+    assert values(store, triples) == values(folder_store, triples)
+
+
 def _copy_with(tmp_path: Path, relative: str, old: str, new: str) -> Path:
     import shutil
 

@@ -258,17 +258,24 @@ class EscoWriter:
         self.count(f"{kind} skills of occupations")
 
 
-def source_iris(releases: list[Release]) -> list[tuple[str, str | None]]:
+def source_iris(found: list[Found]) -> list[tuple[str, str | None]]:
     """The source node of each release given, ``id/source/esco-<version>`` (the version read
-    from the folder or zip name, e.g. ``esco-v1.1.1``), with that version."""
-    out: list[tuple[str, str | None]] = []
-    for release in releases:
-        name = release.path.resolve().name
+    from the folder or zip name, e.g. ``esco-v1.1.1``), with that version. Two downloads of one
+    version (ESCO ships one package per language) are told apart by their languages
+    (``esco-v1.1.1-fr``, ``esco-v1.1.1-en``), or else by their names."""
+    named: list[tuple[str, str | None, Found]] = []
+    for f in found:
+        name = f.release.path.resolve().name
         match = VERSION.search(name)
         version = f"v{match.group(1)}" if match else None
-        iri = f"{ID}source/esco-{version or slug(Path(name).stem) or 'release'}"
+        named.append((f"{ID}source/esco-{version or slug(Path(name).stem) or 'release'}", version, f))
+    out: list[tuple[str, str | None]] = []
+    for iri, version, f in named:
+        if sum(other == iri for other, _, _ in named) > 1:
+            languages = sorted({lang for _, lang, _ in f.tables if lang})
+            iri += "-" + ("-".join(languages) or slug(Path(f.release.path.resolve().name).stem))
         while iri in {i for i, _ in out}:
-            iri += "-bis"
+            iri += "-2"
         out.append((iri, version))
     return out
 
@@ -331,7 +338,7 @@ def generate_all(releases: list[Release], out: NQuads, report: ImportReport, pro
     out.text(GRAPH, DCT + "title", "ESCO : professions, compétences et groupes CITP")
     out.text(GRAPH, DCT + "title", "ESCO: occupations, skills and ISCO groups", "en")
     writer = EscoWriter(out)
-    for f, (source, version) in zip(found, source_iris(releases), strict=True):
+    for f, (source, version) in zip(found, source_iris(found), strict=True):
         describe_release(out, f.release, source, version, [name for _, _, name in f.tables])
         progress(f"esco: {len(f.tables)} tables in {f.release.path}")
         for name in f.ignored:
