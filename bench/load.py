@@ -213,6 +213,30 @@ def stop_server(process: subprocess.Popen) -> None:
         process.kill()
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) used so far by ``pid`` and its descendants (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    stats: dict[int, list[str]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        stats[int(entry)] = fields
+        children.setdefault(int(fields[1]), []).append(int(entry))
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        if p in stats:
+            total += (int(stats[p][11]) + int(stats[p][12])) / tick
+        todo.extend(children.get(p, []))
+    return total
+
+
 def build_for_size(size: int, seed: int, workdir: Path) -> Path:
     """Generate a graph of ``size`` triples and build it (bench/run.py's own steps)."""
     sys.path.insert(0, str(REPO / "bench"))
@@ -269,11 +293,14 @@ def main(argv: list[str] | None = None) -> int:
         mix = parse_mix(args.mix)
         clients = [Client(n + 1, port, urls, deadline, args.seed, mix) for n in range(args.clients)]
         started = time.monotonic()
+        cpu_before = tree_cpu_seconds(process.pid)
+        load_before = os.getloadavg()[0]
         for c in clients:
             c.start()
         for c in clients:
             c.join()
         wall = time.monotonic() - started
+        server_cpu = tree_cpu_seconds(process.pid) - cpu_before
     finally:
         stop_server(process)
     by_category = {k: [t for c in clients for t in c.times[k]] for k, _ in MIX}
@@ -289,11 +316,17 @@ def main(argv: list[str] | None = None) -> int:
         "error_samples": errors[:10],
         "results": rows,
         "target_page_p95_ms": TARGET_P95_MS,
-        "machine": {"nproc": os.cpu_count(), "load_before": os.getloadavg()},
+        "server_cpu_s": round(server_cpu, 1),
+        "server_cpu_ms_per_request": round(1000 * server_cpu / max(len(every), 1), 1),
+        "machine": {"nproc": os.cpu_count(), "load_before": load_before, "load_after": os.getloadavg()[0]},
     }
     if args.json:
         print(json.dumps(report, indent=2))
     else:
+        print(
+            f"mix {args.mix}; load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after; "
+            f"server CPU {server_cpu:.1f} s ({report['server_cpu_ms_per_request']} ms a request)"
+        )
         print(
             f"{args.clients} clients, {wall:.1f} s, {report['requests_per_s']} requests/s, "
             f"{len(errors)} errors"
