@@ -249,7 +249,7 @@ def test_bad_values_are_located(imported: Path, tmp_path: Path) -> None:
             ":2:2:",
             "is not a SIRET",
         ),
-        ("export_fiches_CSV_Rome_2024_02_22.csv", b'"D1407"', b'"D14"', ":2:2:", "is not a ROME code"),
+        ("export_fiches_CSV_Rome_2024_02_22.csv", b'"D1407"', b'"D14X"', ":2:2:", "is not a ROME code"),
         (
             "export_fiches_CSV_VoixdAccès_2024_02_22.csv",
             b'"Par exp',
@@ -275,7 +275,7 @@ def test_not_an_export(imported: Path, tmp_path: Path) -> None:
     folder = tmp_path / "other"
     folder.mkdir()
     (folder / "notes.csv").write_text("a;b\n", encoding="utf-8")
-    _fails_cleanly(folder, imported, "no export_fiches_CSV_Standard")
+    _fails_cleanly(folder, imported, "no export_fiches_CSV_<Table>_<date>.csv member")
 
 
 def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

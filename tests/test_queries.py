@@ -42,7 +42,9 @@ RES = paths.resources(REPO)
 CONTRACT = {
     "programmes": ((), ("programme", "institution", "certification", "level")),
     "jobs-for-parcours": (("parcours",), ("programme", "parcours", "jobTitle", "romeCode")),
-    "programmes-for-job": (("job",), ("jobTitles", "romeCode", "programme", "parcours", "institution")),
+    "programmes-for-job": (("job",), ("jobTitle", "programme", "parcours", "institution", "romeCode")),
+    "institutions-for-programme": (("programme",), ("certification", "institution", "siret", "programme")),
+    "certification-history": (("rncp",), ("certification", "relation", "other", "otherTitle", "steps")),
     "programmes-for-rome": (("rome",), ("romeCode", "programme", "parcours", "institution")),
     "rome-for-certification": (("rncp",), ("certification", "romeCode", "romeLabel")),
     "competencies-of-parcours": (("parcours",), ("parcours", "block", "competency")),
@@ -216,11 +218,11 @@ def test_parcours_text_matches_case_insensitively_and_the_programme_label(built:
 
 def test_programmes_for_job_finds_lobbyiste_and_communication_jobs(built: Path) -> None:
     rows = ask("programmes-for-job", built, job="LOBBY").values()
-    assert [(r[0], r[1], r[4]) for r in rows] == [("lobbyiste", None, "Université de Lille")]
-    assert EPPM in rows[0][3]
+    assert [(r[0], r[3], r[4]) for r in rows] == [("lobbyiste", "Université de Lille", None)]
+    assert EPPM in rows[0][2]
     comm = ask("programmes-for-job", built, job="chargé de communication").values()
     assert any(
-        "Chargé de communication (interne et externe)" in r[0].split(" ; ") and CIPT in r[3] for r in comm
+        "Chargé de communication (interne et externe)" in r[0].split(" ; ") and CIPT in r[2] for r in comm
     )
     assert any("Chargé de communication dans une collectivité" in r[0].split(" ; ") for r in comm)
 

@@ -149,7 +149,7 @@ def test_job_titles_in_any_gender_number_accent_or_case(ask) -> None:
         answers.append(found)
         assert err.startswith("job: "), err
     assert all(a == answers[0] for a in answers)
-    titles = {t for r in answers[0] for t in r["jobTitles"].split(" ; ")}
+    titles = {t for r in answers[0] for t in r["jobTitle"].split(" ; ")}
     assert "chargés de communication dans les ONG" in titles
     assert "Chargé de communication (interne et externe)" in titles
     assert "Chargé de communication dans une collectivité" in titles
@@ -160,7 +160,7 @@ def test_lobbyistes_is_lobbyiste(ask) -> None:
     assert plural[0] == singular[0] == 0
     assert plural[1] == singular[1]
     # the brochure's title (named route) and, with ROME, its job title Lobbyiste (ROME route)
-    assert "lobbyiste" in {r["jobTitles"] for r in plural[1]}
+    assert "lobbyiste" in {r["jobTitle"] for r in plural[1]}
 
 
 def test_a_parcours_named_only_in_english_and_without_accents(ask) -> None:
