@@ -298,6 +298,44 @@ def gather(store: ox.Store, data: Snapshot) -> Facts:
     return Facts(stats=stats, graphs=graphs, derived=derived, copied=copied, dates=dates)
 
 
+# --- Licences ---------------------------------------------------------------------------------------
+
+#: The Open Database License: share-alike, so a dump holding such a graph is published under it.
+ODBL = "http://opendatacommons.org/licenses/odbl/1-0/"
+
+
+def is_odbl(licence: str) -> bool:
+    return "opendatacommons.org/licenses/odbl" in licence.lower()
+
+
+def graph_licences(facts: Facts) -> dict[str, list[str]]:
+    """Each named graph's licences: those of the source documents it was derived from."""
+    by_document: dict[str, set[str]] = {}
+    for t in facts.copied:
+        if t.predicate.value == DCT + "license" and isinstance(t.object, ox.NamedNode):
+            by_document.setdefault(t.subject.value, set()).add(t.object.value)
+    return {
+        graph: sorted({lic for doc in facts.derived.get(graph, []) for lic in by_document.get(doc, ())})
+        for graph in facts.graphs
+    }
+
+
+def odbl_graphs(store: ox.Store, graphs: Iterable[str]) -> list[str]:
+    """The named graphs among ``graphs`` whose source documents are under the ODbL."""
+    found = []
+    for graph in graphs:
+        docs = _objects(store, graph, (PROV + "wasDerivedFrom", DCT + "source"))
+        licences = [
+            t.object.value
+            for d in docs
+            if isinstance(d.object, ox.NamedNode)
+            for t in _objects(store, d.object.value, (DCT + "license",))
+        ]
+        if any(is_odbl(lic) for lic in licences):
+            found.append(graph)
+    return sorted(found)
+
+
 # --- The description -------------------------------------------------------------------------------
 
 
@@ -376,6 +414,12 @@ def describe(
         for doc in sources:
             add(graph, PROV + "wasDerivedFrom", doc)
             documents.add(doc)
+    # Each graph's licence, its sources' (Licence Ouverte, ODbL, ESCO's terms…).
+    licences = graph_licences(facts)
+    for graph, graph_licence in sorted(licences.items()):
+        for lic in graph_licence:
+            add(graph, DCT + "license", lic)
+    odbl = sorted(g for g, lics in licences.items() if any(is_odbl(lic) for lic in lics))
     known = {(t.subject.value, t.predicate.value) for t in facts.copied}
     for doc in sorted(documents):
         add(dataset, PROV + "wasDerivedFrom", doc)
@@ -445,7 +489,33 @@ def describe(
         add(dist, DCT + "conformsTo", fmt.spec)
         add(fmt.spec, RDF + "type", DCT + "Standard")
         add(fmt.spec, DCT + "title", _lit(fmt.spec_title, "en"))
-        add(dist, DCT + "license", settings.licence)
+        if odbl:
+            # Share-alike: a file holding an ODbL graph is published under the ODbL as a whole.
+            add(dist, DCT + "license", ODBL)
+            rights = f"{dist}/rights"
+            add(dist, DCT + "rights", rights)
+            add(rights, RDF + "type", DCT + "RightsStatement")
+            names = ", ".join(odbl)
+            add(
+                rights,
+                RDFS + "label",
+                _lit(
+                    f"Ce fichier contient des données sous licence ODbL ({names}) : il est publié sous "
+                    "la même licence (partage à l'identique). `progkg export --without-odbl` les omet.",
+                    "fr",
+                ),
+            )
+            add(
+                rights,
+                RDFS + "label",
+                _lit(
+                    f"This file holds data under the ODbL ({names}): it is published under the same "
+                    "licence (share-alike). `progkg export --without-odbl` leaves them out.",
+                    "en",
+                ),
+            )
+        else:
+            add(dist, DCT + "license", settings.licence)
         add(dist, DCATAP + "availability", STABLE)
         add(dist, DCT + "issued", issued)
         add(dist, DCT + "modified", modified)

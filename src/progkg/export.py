@@ -24,6 +24,7 @@ import bisect
 import contextlib
 import gc
 import hashlib
+import heapq
 import itertools
 import json
 import operator
@@ -268,6 +269,14 @@ class Snapshot:
 
     def count(self, graph: str) -> int:
         return len(self.graphs.get(b"<" + graph.encode("utf-8") + b">", ()))
+
+    def without_graphs(self, graphs: Iterable[str]) -> Snapshot:
+        """This snapshot without the named graphs ``graphs`` (their lines stay in the union when
+        another graph also holds them)."""
+        dropped = {b"<" + g.encode("utf-8") + b">" for g in graphs}
+        kept = {token: lines for token, lines in self.graphs.items() if token not in dropped}
+        union = [line for line, _ in itertools.groupby(heapq.merge(*kept.values()))]
+        return Snapshot(kept, union)
 
     def with_graph(self, graph: str, other: Snapshot) -> Snapshot:
         """This snapshot plus ``other``'s triples placed in the named graph ``graph``."""
@@ -586,8 +595,12 @@ def prepare(
     config: Path | None = None,
     res: paths.Resources | None = None,
     progress: Progress = _quiet,
+    without_odbl: bool = False,
 ) -> Export:
     """Read the built graph, describe it, and pass it through the privacy gate.
+
+    ``without_odbl`` leaves out the named graphs whose sources are under the ODbL (ONISEP's
+    formation sheets): share-alike would otherwise put the whole file under the ODbL.
 
     Raises :class:`ProgkgError` (exit 1) when the gate refuses, before anything is written.
     """
@@ -598,6 +611,16 @@ def prepare(
     context = load_context(res)
     data = read_checked(build_dir, progress)
     store = st.open_store(build_dir)
+    odbl = dcat.odbl_graphs(store, data.graph_names())
+    if odbl and without_odbl:
+        data = data.without_graphs(odbl)
+        progress(f"export: left out, under the ODbL: {', '.join(odbl)}")
+    elif odbl:
+        progress(
+            f"export: warning: {', '.join(odbl)} {'is' if len(odbl) == 1 else 'are'} under the ODbL "
+            "(share-alike): the files are published under the ODbL; --without-odbl leaves "
+            f"{'it' if len(odbl) == 1 else 'them'} out"
+        )
     config_path = config or dcat.config_path(res)
     settings = dcat.load_config(config_path)
     progress("export: describing the dataset (DCAT-AP, VoID)")
@@ -728,6 +751,7 @@ def run(
     config: Path | None = None,
     res: paths.Resources | None = None,
     progress: Progress = _quiet,
+    without_odbl: bool = False,
 ) -> None:
     """What ``progkg export`` does, option by option (the CLI checks their combinations).
 
@@ -738,7 +762,9 @@ def run(
         return
     if profile is not None:
         raise ProgkgError(f"unknown profile {profile!r} (expected: schema)")
-    export = prepare(build_dir, base_url=base_url, config=config, res=res, progress=progress)
+    export = prepare(
+        build_dir, base_url=base_url, config=config, res=res, progress=progress, without_odbl=without_odbl
+    )
     if all_formats:
         if out is None:
             raise ProgkgError("--all-formats needs --out DIR")

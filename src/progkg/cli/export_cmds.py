@@ -58,6 +58,12 @@ from progkg.cli.progress import reporter
     default=None,
     help="Catalogue metadata to use instead of ontology/catalog.ttl (publisher, contact point, licence…).",
 )
+@click.option(
+    "--without-odbl",
+    is_flag=True,
+    help="Leave out the named graphs whose sources are under the ODbL (ONISEP's formation sheets): "
+    "with them, the files are published under the ODbL (share-alike), as the catalogue says.",
+)
 def export(
     fmt: str | None,
     out: str | None,
@@ -66,6 +72,7 @@ def export(
     all_formats: bool,
     profile: str | None,
     catalog_config: Path | None,
+    without_odbl: bool,
 ) -> None:
     """Export the built graph (build/progkg.nq) as open data, with its DCAT-AP description.
 
@@ -75,6 +82,9 @@ def export(
     Formats without named graphs (turtle, ntriples, jsonld) export the union of the graphs.
     The description is in the graph https://w3id.org/progkg/graph/catalog (merged into the
     union for those formats).
+
+    Each named graph's licence is its sources' (dct:license in the catalogue); a graph under the
+    ODbL makes the files ODbL (share-alike), unless --without-odbl leaves it out.
 
     The export is refused (exit 1, nothing written) when the graph holds a person, a
     person's name, or an e-mail address or phone number that is not a functional contact.
@@ -104,6 +114,7 @@ def export(
             config=catalog_config,
             res=paths.resources(),
             progress=progress,
+            without_odbl=without_odbl,
         )
 
 
