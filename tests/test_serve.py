@@ -29,7 +29,9 @@ RES = paths.resources(REPO)
 
 
 class Served:
-    def __init__(self, process: subprocess.Popen[str], port: int, endpoint: str, page: str, pages: str) -> None:
+    def __init__(
+        self, process: subprocess.Popen[str], port: int, endpoint: str, page: str, pages: str
+    ) -> None:
         self.process, self.port, self.endpoint, self.page = process, port, endpoint, page
         self.pages = pages
 
