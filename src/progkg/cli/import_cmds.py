@@ -67,10 +67,12 @@ def import_rncp(path: Path) -> None:
     \b
     Download (the CSV export, not the XML one):
       https://www.data.gouv.fr/fr/datasets/repertoire-national-des-certifications-professionnelles-et-repertoire-specifique/
-    Files:    export-fiches-csv-YYYY-MM-DD.zip; its export_fiches_CSV_Standard_<date>.csv is
-              required, the other members (Blocs_De_Compétences, Rome, Nsf, Formacode,
-              Certificateurs, Partenaires, CCN, Ancienne_Nouvelle_Certification, VoixdAccès)
-              are read when present.
+    Files:    export-fiches-csv-YYYY-MM-DD.zip, or any of its members
+              export_fiches_CSV_<Member>_<date>.csv (Standard, Blocs_De_Compétences, Rome,
+              Nsf, Formacode, Certificateurs, Partenaires, CCN,
+              Ancienne_Nouvelle_Certification, VoixdAccès); the absent ones are named with
+              what they leave unknown. Certificateurs gives the national programmes: one per
+              institution awarding a national diploma (docs/importers.md).
     Tested:   the exports of 2024-02-22 and 2026-02-01.
     """
     from progkg.importers.rncp import import_rncp as run
