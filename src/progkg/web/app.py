@@ -24,7 +24,7 @@ from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
 from starlette.requests import Request
@@ -81,6 +81,7 @@ class Pages:
             autoescape=select_autoescape(default=True, default_for_string=True),
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=False,  # the templates do not change while serving: no stat per page
         )
         self.env.globals["href"] = href
         self.http = None  # httpx.AsyncClient, made on first use (proxy only)
@@ -513,28 +514,27 @@ def _linker(name_of):  # noqa: ANN001, ANN202
     def link(thing: Link) -> Markup:
         if not thing.iri:
             return name_of(thing)
-        return Markup('<a href="{}">{}</a>').format(href(thing.iri), name_of(thing))
+        return Markup(f'<a href="{escape(href(thing.iri))}">{name_of(thing)}</a>')
 
     return link
 
 
 def _sourcer(numbers: dict[str, int], titles: dict[str, str], t):  # noqa: ANN001, ANN202
-    """``src(thing_or_graph)`` for templates: the numbered note pointing at the fact's source."""
-    according = t("according_to")
-    derived = t("derived_source")
+    """``src(thing_or_graph)`` for templates: the numbered note pointing at the fact's source
+    (written once per source and page: a parcours page has hundreds)."""
+    notes: dict[str, Markup] = {
+        graph: Markup(
+            f'<sup class="src"><a href="#source-{n}" title="{escape(t("according_to"))} '
+            f'{escape(titles.get(graph, graph))}">[{n}]</a></sup>'
+        )
+        for graph, n in numbers.items()
+    }
+    notes[DERIVED_GRAPHS] = Markup(f'<sup class="src" title="{escape(t("derived_source"))}">[*]</sup>')
+    empty = Markup("")
 
     def src(value: object) -> Markup:
         graph = value.source if isinstance(value, Link) else value
-        if not isinstance(graph, str) or not graph:
-            return Markup("")
-        if graph in numbers:
-            n = numbers[graph]
-            return Markup('<sup class="src"><a href="#source-{}" title="{} {}">[{}]</a></sup>').format(
-                n, according, titles.get(graph, graph), n
-            )
-        if graph == DERIVED_GRAPHS:
-            return Markup('<sup class="src" title="{}">[*]</sup>').format(derived)
-        return Markup("")
+        return notes.get(graph, empty) if isinstance(graph, str) else empty
 
     return src
 
