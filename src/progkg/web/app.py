@@ -45,6 +45,8 @@ HERE = Path(__file__).resolve().parent
 MAX_QUERY = 200
 #: The longest ``/id/…`` path looked up (IRIs of the graph are far shorter).
 MAX_PATH = 1000
+#: The most sources whose statements a page lists in "everything the graph says".
+MAX_SOURCES = 20
 #: The most pages a listing pages through (50 items each).
 MAX_PAGE = 10_000
 #: Kinds of the search, in the order results are shown.
@@ -363,6 +365,12 @@ class Pages:
         del ctx["_t"]
         # What points at it is in the sections of a page of a known kind; listed for others.
         ctx["facts"] = g.facts(iri, pointing=kind == "thing")
+        # A sector or a code list entry is restated by every document citing it: the first
+        # sources are shown, and how many more there are.
+        graphs = list(ctx["facts"].by_source)
+        ctx["more_sources"] = max(0, len(graphs) - MAX_SOURCES)
+        for graph in graphs[MAX_SOURCES:]:
+            del ctx["facts"].by_source[graph]
         links = _collect(ctx)
         names = self._english(request, [*links, iri])
         sources = _sources(ctx)

@@ -106,6 +106,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "targeted_by": ("Parcours qui visent ce secteur", "Parcours targeting this sector"),
     "facts": ("Tout ce que le graphe en dit, par source", "Everything the graph says about it, by source"),
     "according_to": ("Selon", "According to"),
+    "more_sources": (
+        "… et {n} autres sources en disent aussi quelque chose (la requête sources-of les liste toutes)",
+        "… and {n} more sources state something about it (the sources-of query lists them all)",
+    ),
     "pointing": ("Ce qui y renvoie", "What points at it"),
     "sources": ("Sources", "Sources"),
     "derived_source": (
