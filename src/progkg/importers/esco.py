@@ -155,12 +155,11 @@ class EscoWriter:
 
     def __init__(self, out: NQuads) -> None:
         self.out = out
-        self.typed: set[str] = set()
+        self.typed: set[tuple[str, str]] = set()
         self.pref: dict[tuple[str, str], str] = {}
         self.written: set[tuple[str, str, str]] = set()
         self.described: set[str] = set()
         self.counts: dict[str, int] = {}
-        self.languages: dict[str, set[str]] = {}
 
     def count(self, key: str, n: int = 1) -> None:
         self.counts[key] = self.counts.get(key, 0) + n
@@ -188,8 +187,8 @@ class EscoWriter:
         iri = self.concept(row)
         cls = LABEL_TABLES[table][1]
         noun = NOUNS[table]
-        if iri not in self.typed:
-            self.typed.add(iri)
+        if (iri, noun) not in self.typed:  # a skill group may also be listed as a skill
+            self.typed.add((iri, noun))
             self.count(f"{noun}s")
             out.a(iri, CONCEPT)
             if cls:
@@ -200,7 +199,6 @@ class EscoWriter:
             self.label(iri, alt, lang, False)
         if not first:
             return  # the rest was said by the first file giving this concept in this language
-        self.languages.setdefault(noun, set()).add(lang)
         self.count(f"{noun} labels ({lang})")
         out.text(iri, DCT + "description", clean_text(row.get("description")), lang)
         if iri in self.described:
