@@ -99,6 +99,29 @@ ORGANISATION = re.compile(
     r"direction|service|cedefop|onisep|france comp[ée]tences)\b"
 )
 PREDICATE_NAMES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch")
+#: Words that may stand beside an organisation's name ("Pôle emploi - France").
+AROUND_ORGANISATION = {
+    "france",
+    "de",
+    "du",
+    "des",
+    "la",
+    "le",
+    "l",
+    "et",
+    "national",
+    "nationale",
+    "européenne",
+}
+
+
+def is_organisation(author: str) -> bool:
+    """Whether the author line names an organisation and nothing else (no person beside it:
+    "Jeanne Martin, Pôle emploi" is refused)."""
+    rest = ORGANISATION.sub(" ", author) if ORGANISATION.search(author) else None
+    if rest is None:
+        return False
+    return all(word in AROUND_ORGANISATION for word in re.findall(r"\w+", rest.lower()))
 
 
 def find_file(release: Release) -> str:
@@ -205,7 +228,7 @@ def describe_set(out: NQuads, source: str, metadata: dict[str, str], report: Imp
         "en",
     )
     author = metadata.get("Mapping project author", "")
-    if author and ORGANISATION.search(author):
+    if author and is_organisation(author):
         out.text(source, DCT + "publisher", author)
     elif author:
         report.warnings.append(
