@@ -100,19 +100,9 @@ ORGANISATION = re.compile(
 )
 PREDICATE_NAMES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch")
 #: Words that may stand beside an organisation's name ("Pôle emploi - France").
-AROUND_ORGANISATION = {
-    "france",
-    "de",
-    "du",
-    "des",
-    "la",
-    "le",
-    "l",
-    "et",
-    "national",
-    "nationale",
-    "européenne",
-}
+AROUND_ORGANISATION = set(
+    "france de du des la le l et national nationale européenne european the of and union".split()
+)
 
 
 def is_organisation(author: str) -> bool:
