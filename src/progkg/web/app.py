@@ -201,7 +201,7 @@ class Pages:
                         )
                 groups.sort(key=lambda group: SEARCH_KINDS.index(group["kind"]))
                 if not groups:
-                    close = search.suggestions(search.KINDS["any"], q, self.graph.select)
+                    close = search.suggestions(search.KINDS["any"], q, self.graph.search_select())
             except ProgkgError as exc:
                 error = exc.message
         all_links = [link for g in groups for link in g["items"]]
