@@ -215,3 +215,24 @@ def test_sorted_parts_hold_the_store_lines(tmp_path: Path) -> None:
         assert sorted(f.name for f in folder.iterdir()) == sorted(
             ["in.nq", "all.nq", *(p.file for p in made)]
         )
+
+
+def test_the_dump_merge_on_disk_gives_the_python_merge(tmp_path: Path) -> None:
+    """``sort -m -u`` (C locale) orders and de-duplicates lines as Python's bytes comparison does."""
+    import random
+
+    rng = random.Random(7)
+    words = ["a", "A", "é", "\\u00e9", "z", " ", '\\"', "~", "0", "ÿ", "日本"]
+    files = []
+    for i in range(5):
+        subjects = [f"<http://x/{rng.choice(words)}{rng.choice(words)}>" for _ in range(300)]
+        lines = {f'{s} <http://x/p> "{rng.choice(words)}" <http://x/g{i % 2}> .\n'.encode() for s in subjects}
+        path = tmp_path / f"{i}.nq"
+        path.write_bytes(b"".join(sorted(lines)))
+        files.append(path)
+    parts.merge(files, tmp_path / "python.nq")
+    parts.merge_to(files, tmp_path / "disk.nq")
+    assert (tmp_path / "disk.nq").read_bytes() == (tmp_path / "python.nq").read_bytes()
+    if shutil.which("sort"):
+        assert parts._sort_merge(files, tmp_path / "sort.nq")
+        assert (tmp_path / "sort.nq").read_bytes() == (tmp_path / "python.nq").read_bytes()

