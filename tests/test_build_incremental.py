@@ -12,7 +12,7 @@ import pytest
 from import_support import RNCP_FIXTURE, ROME_FIXTURE, mini_project, snapshot
 
 from progkg import build as build_module
-from progkg import parts
+from progkg import parts, search
 from progkg.build import Manifest, build
 from progkg.errors import ProgkgError
 from progkg.importers.rncp import import_rncp
@@ -87,6 +87,20 @@ def test_the_dump_after_an_import_is_the_dump_of_a_full_build(project: Path, tmp
     assert lines == sorted(lines) and len(set(lines)) == len(lines)
 
 
+def test_the_derived_part_holds_the_derived_lines(project: Path) -> None:
+    """The build writes the derived graphs piece by piece to a file: the same lines as
+    :func:`derive_nquads`, and the same quads as the store's derived graphs."""
+    out = project / "build"
+    folder = published_parts(out)
+    manifest = Manifest.read(folder)
+    assert manifest is not None and folder is not None
+    part = (folder / manifest.derived[0].file).read_bytes()
+    store = open_store(out)
+    assert part.splitlines() == sorted(set(build_module.derive_nquads(store).splitlines()))
+    derived = {str(q) for q in store if q.graph_name.value.startswith(G + "derived/")}
+    assert derived == {str(q) for q in ox.parse(part, format=ox.RdfFormat.N_QUADS)}
+
+
 def test_reimporting_the_same_release_changes_nothing(project: Path) -> None:
     out = project / "build"
     res = mini_project(project)
@@ -145,7 +159,7 @@ def test_a_failing_import_leaves_everything_as_it_was(project: Path, monkeypatch
     def boom(store: ox.Store) -> bytes:
         raise ProgkgError("derivation failed")
 
-    monkeypatch.setattr(build_module, "derive_nquads", boom)
+    monkeypatch.setattr(search, "index_nquads", boom)
     with pytest.raises(ProgkgError, match="derivation failed"):
         import_rncp(RNCP_FIXTURE, out, _quiet, mini_project(project))
     assert snapshot(out) == before

@@ -382,9 +382,7 @@ def _build_all(
         ordered = [entries[source_key(s)] for s in sources]
         # Derived data (search keys, similarity features) go into the published store only:
         # not into the dump, which is what the export publishes and validation reads.
-        derived = derive_nquads(loader.store)  # type: ignore[arg-type]
-        derived_parts = _derived_parts(parts_folder, derived)
-        del derived  # (1 GB at 5e6 triples: loaded from the part's file instead)
+        derived_parts = _derived_parts(loader.store, parts_folder)  # type: ignore[arg-type]
         loader.load_file(parts_folder / derived_parts[0].file)
         report.derived_triples = sum(p.count for p in derived_parts)
         progress(f"  derived (search index, similarity, ROME preparation): {report.derived_triples} quads")
@@ -407,14 +405,31 @@ def _names_rome(quad: ox.Quad) -> bool:
     )
 
 
-def _derived_parts(folder: Path, derived: bytes) -> list[pt.GraphPart]:
-    """The derived graphs' lines, sorted, as one part (for the next import's comparison).
+def _derived_parts(store: ox.Store, folder: Path) -> list[pt.GraphPart]:
+    """Compute the derived graphs of ``store`` (:func:`derive_nquads`) into one sorted part.
 
-    Not brought to Oxigraph's canonical form like the sources' parts (that cost seconds): they
-    are not dumped, and compared only with lines the same code wrote; a line gone is parsed
-    back into its quad to remove it from the store."""
+    Written to a file as each piece is computed, never held whole: the search index alone is
+    1 GB of N-Quads at 5e6 triples. The lines are not brought to Oxigraph's canonical form like
+    the sources' parts (that cost seconds): they are not dumped, and compared only with lines
+    the same code wrote; a line gone is parsed back into its quad to remove it from the store."""
+    from progkg.graphwalk import Links
+    from progkg.prepares import prepares_quads
+    from progkg.search import index_nquads
+    from progkg.similarity import feature_quads
+
+    raw = folder / ".derived.tmp"
     name = DERIVED_KEY + ".nq"
-    return [pt.GraphPart(DERIVED_GRAPHS, name, pt.write_sorted_lines(derived, folder / name))]
+    try:
+        with open(raw, "wb") as fh:
+            links = Links(store)
+            small = feature_quads(store, links) + prepares_quads(store, links)
+            del links
+            fh.write(ox.serialize(small, format=ox.RdfFormat.N_QUADS))
+            del small
+            fh.write(index_nquads(store))
+        return [pt.GraphPart(DERIVED_GRAPHS, name, pt.sort_file(raw, folder / name))]
+    finally:
+        raw.unlink(missing_ok=True)
 
 
 def _publish(
@@ -484,36 +499,37 @@ def _import_in_place(
                 assert entry is not None
                 _link_parts(entry, previous_folder, parts_folder)
                 ordered.append(entry)
-        removed, added = _changes(previous_folder, old.parts if old else [], parts_folder, new.parts)
+        changes = _changes(previous_folder, old.parts if old else [], parts_folder, new.parts, "import")
         quads = sum(p.count for p in new.parts)
-        progress(f"  {new_source.display}: {quads} quads, {len(added)} new, {len(removed)} gone")
+        progress(f"  {new_source.display}: {quads} quads, {changes.came} new, {changes.gone} gone")
         total = previous.total()
-        fresh = len(removed) > FRESH_MIN_REMOVED and len(removed) * REMOVE_COST > total
+        fresh = changes.gone > FRESH_MIN_REMOVED and changes.gone * REMOVE_COST > total
         if fresh:
             # Removing is slow (a transaction per quad): load the new store from the parts.
             progress("  many quads gone: loading the new store from the sorted parts")
             store = ox.Store(str(folder))
             for entry in ordered:
                 for part in entry.parts:
-                    store.bulk_load(path=str(parts_folder / part.file), format=ox.RdfFormat.N_QUADS)
+                    bulk_load_file(store, parts_folder / part.file)
         else:
             store = st.copy_store(build_dir, folder)
-            _apply(store, removed, added)
-        del removed, added
+            changes.apply(store)
+        changes.discard()
         if ROME_GRAPH in graphs:  # curated references to ROME codes, against the new release
             curated = [
                 (s.display, s.path, read_source(s)) for s in sources if s.kind in ("curated", "mapping")
             ]
             consistency.check_rome_references(curated, consistency.rome_codes_in_store(store, ROME_GRAPH))
             del curated
-        derived = derive_nquads(store)
-        derived_parts = _derived_parts(parts_folder, derived)
-        del derived
+        derived_parts = _derived_parts(store, parts_folder)
         if fresh:
-            store.bulk_load(path=str(parts_folder / derived_parts[0].file), format=ox.RdfFormat.N_QUADS)
+            bulk_load_file(store, parts_folder / derived_parts[0].file)
         else:
-            gone, new_derived = _changes(previous_folder, previous.derived, parts_folder, derived_parts)
-            _apply(store, gone, new_derived)
+            derived_changes = _changes(
+                previous_folder, previous.derived, parts_folder, derived_parts, "derived"
+            )
+            derived_changes.apply(store)
+            derived_changes.discard()
         report.derived_triples = sum(p.count for p in derived_parts)
         progress(f"  derived (search index, similarity, ROME preparation): {report.derived_triples} quads")
         report.triples_per_graph.update(_counts(parts_folder, ordered))
@@ -542,27 +558,43 @@ FRESH_MIN_REMOVED = 20_000
 REMOVE_COST = 6
 
 
+@dataclass
+class _Changes:
+    """Lines gone and lines new between two sets of parts, in two files of the parts folder."""
+
+    removed: Path
+    added: Path
+    gone: int = 0
+    came: int = 0
+
+    def apply(self, store: ox.Store) -> None:
+        """Remove the quads gone from ``store`` (one by one: slow, hence the threshold), then
+        bulk-load the new ones."""
+        if self.gone:
+            with open(self.removed, "rb") as fh:
+                for quad in ox.parse(fh, format=ox.RdfFormat.N_QUADS):
+                    store.remove(quad)
+        if self.came:
+            bulk_load_file(store, self.added)
+
+    def discard(self) -> None:
+        self.removed.unlink(missing_ok=True)
+        self.added.unlink(missing_ok=True)
+
+
 def _changes(
-    old_folder: Path, old: list[pt.GraphPart], new_folder: Path, new: list[pt.GraphPart]
-) -> tuple[list[bytes], list[bytes]]:
+    old_folder: Path, old: list[pt.GraphPart], new_folder: Path, new: list[pt.GraphPart], name: str
+) -> _Changes:
     """Lines gone and lines new, graph by graph, between two sets of parts."""
     before = {p.graph: old_folder / p.file for p in old}
     after = {p.graph: new_folder / p.file for p in new}
-    removed: list[bytes] = []
-    added: list[bytes] = []
-    for graph in sorted(set(before) | set(after)):
-        gone, came = pt.diff(before.get(graph), after.get(graph))
-        removed += gone
-        added += came
-    return removed, added
-
-
-def _apply(store: ox.Store, removed: list[bytes], added: list[bytes]) -> None:
-    if removed:
-        for quad in ox.parse(b"".join(removed), format=ox.RdfFormat.N_QUADS):
-            store.remove(quad)
-    if added:
-        store.bulk_load(b"".join(added), format=ox.RdfFormat.N_QUADS)
+    changes = _Changes(new_folder / f".{name}.removed.tmp", new_folder / f".{name}.added.tmp")
+    with open(changes.removed, "wb") as removed, open(changes.added, "wb") as added:
+        for graph in sorted(set(before) | set(after)):
+            gone, came = pt.diff(before.get(graph), after.get(graph), removed, added)
+            changes.gone += gone
+            changes.came += came
+    return changes
 
 
 def derive(store: ox.Store) -> list[ox.Quad]:
@@ -574,7 +606,8 @@ def derive_nquads(store: ox.Store) -> bytes:
     """What the build computes from the graph for fast answers: the search index that
     parameters are resolved against (:mod:`progkg.search`), the features ``similar-parcours``
     compares (:mod:`progkg.similarity`) and the ROME codes each programme prepares for
-    (:mod:`progkg.prepares`)."""
+    (:mod:`progkg.prepares`). (The build itself writes the same lines to a file as they are
+    computed: :func:`_derived_parts`.)"""
     from progkg.graphwalk import Links
     from progkg.prepares import prepares_quads
     from progkg.search import index_nquads
@@ -583,6 +616,21 @@ def derive_nquads(store: ox.Store) -> bytes:
     links = Links(store)
     small = feature_quads(store, links) + prepares_quads(store, links)
     return index_nquads(store) + ox.serialize(small, format=ox.RdfFormat.N_QUADS)
+
+
+#: Bytes of N-Quads given to Oxigraph's bulk loader at once. Its memory grows with what it is
+#: given: 1.8 GB for a 5e6-triple file in one call, 0.4 GB in calls of 64 MB (about 1.4× slower).
+LOAD_CHUNK_BYTES = 128 << 20
+
+
+def bulk_load_file(store: ox.Store, path: Path) -> None:
+    """Bulk-load an N-Quads file in chunks of whole lines (memory bounded by the chunk)."""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(LOAD_CHUNK_BYTES):
+            if not chunk.endswith(b"\n"):
+                chunk += fh.readline()
+            store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS)
+            del chunk
 
 
 class _DiskLoader(threading.Thread):
@@ -600,7 +648,7 @@ class _DiskLoader(threading.Thread):
         self._error: BaseException | None = None
 
     def load_file(self, path: Path) -> None:
-        self._tasks.put(lambda store: store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS))
+        self._tasks.put(lambda store: bulk_load_file(store, path))
 
     def load_bytes(self, data: bytes) -> None:
         self._tasks.put(lambda store: store.bulk_load(data, format=ox.RdfFormat.N_QUADS))

@@ -29,6 +29,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -219,44 +220,46 @@ def _sort_merge(paths: list[Path], out: Path) -> bool:
     return done.returncode == 0
 
 
-def diff(old: Path | None, new: Path | None) -> tuple[list[bytes], list[bytes]]:
-    """The lines only in ``old`` (removed) and only in ``new`` (added), both sorted files."""
-    removed: list[bytes] = []
-    added: list[bytes] = []
+def diff(old: Path | None, new: Path | None, removed: BinaryIO, added: BinaryIO) -> tuple[int, int]:
+    """Write the lines only in ``old`` to ``removed`` and those only in ``new`` to ``added``
+    (both sorted files; None: empty); how many of each."""
+    gone = came = 0
     with ExitStack() as stack:
         a = iter(stack.enter_context(open(old, "rb", buffering=_BUFFER))) if old else iter(())
         b = iter(stack.enter_context(open(new, "rb", buffering=_BUFFER))) if new else iter(())
         x, y = next(a, None), next(b, None)
         while x is not None or y is not None:
             if y is None or (x is not None and x < y):
-                removed.append(x)  # type: ignore[arg-type]
+                removed.write(x)  # type: ignore[arg-type]
+                gone += 1
                 x = next(a, None)
             elif x is None or y < x:
-                added.append(y)
+                added.write(y)
+                came += 1
                 y = next(b, None)
             else:
                 x, y = next(a, None), next(b, None)
-    return removed, added
+    return gone, came
 
 
-def write_sorted_lines(data: bytes, path: Path) -> int:
-    """Write the lines of ``data`` sorted and de-duplicated (as they are: not made canonical);
-    the number of lines written. Sorted in chunks of :data:`CHUNK_BYTES` merged on disk, so that
-    the lines of a large text are never all Python objects at once."""
+def sort_file(source: Path, path: Path) -> int:
+    """Write the lines of ``source`` to ``path`` sorted and de-duplicated (as they are: not made
+    canonical); the number of lines written. Sorted in chunks of :data:`CHUNK_BYTES` merged on
+    disk, so that the lines of a large file are never all Python objects at once."""
     runs: list[Path] = []
-    start = 0
     try:
-        while start < len(data):
-            end = data.find(b"\n", start + CHUNK_BYTES)
-            end = len(data) if end < 0 else end + 1
-            lines = data[start:end].splitlines(keepends=True)
-            lines.sort()
-            run = path.with_name(f".{path.name}.run{len(runs)}.tmp")
-            runs.append(run)
-            with open(run, "wb", buffering=_BUFFER) as fh:
-                fh.writelines(_unique(lines))
-            del lines
-            start = end
+        with open(source, "rb") as fh:
+            while chunk := fh.read(CHUNK_BYTES):
+                if not chunk.endswith(b"\n"):
+                    chunk += fh.readline()
+                lines = chunk.splitlines(keepends=True)
+                del chunk
+                lines.sort()
+                run = path.with_name(f".{path.name}.run{len(runs)}.tmp")
+                runs.append(run)
+                with open(run, "wb", buffering=_BUFFER) as out:
+                    out.writelines(_unique(lines))
+                del lines
         if not runs:
             path.write_bytes(b"")
             return 0
