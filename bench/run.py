@@ -542,6 +542,9 @@ def measure_build(size: int, project: Path, build_dir: Path, repeat: int, args) 
     times, peak = [], 0.0
     for i in range(repeat):
         log(f"build {i + 1}/{repeat} …")
+        # Every run builds from scratch: without the sorted parts a previous build left, it would
+        # link the import's parts instead of sorting them again (what a second `progkg build` does).
+        shutil.rmtree(build_dir / "parts", ignore_errors=True)
         child = run_child({"op": "build", "project": str(project), "build_dir": str(build_dir)})
         if not child.ok:
             m.skipped = f"build failed: {child.stderr_tail.strip().splitlines()[-1:]}"
