@@ -36,12 +36,12 @@ def readme_commands() -> list[list[str]]:
     block = re.search(r"```sh\n(.*?)```", text[start:], re.S)
     assert block, "README's national block has no ```sh fence after its marker"
     commands = []
-    for line in block.group(1).splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            words = shlex.split(line)
-            assert words[0] == "progkg", line
-            commands.append(words[1:])
+    lines = [line.split("#", 1)[0].strip() for line in block.group(1).splitlines()]
+    assert lines[0] == 'DATA="${PROGKG_SHARED_DATA:-../shared/data}"', lines[0]
+    for line in filter(None, lines[1:]):
+        words = shlex.split(line)
+        assert words[0] == "progkg", line
+        commands.append(words[1:])
     return commands
 
 
@@ -52,7 +52,7 @@ def national(tmp_path_factory: pytest.TempPathFactory) -> Path:
     build = tmp_path_factory.mktemp("national") / "build"
     env = {**os.environ, "PROGKG_BUILD": str(build)}
     for args in readme_commands():
-        args = [a.replace("../shared/data", str(shared)) for a in args]
+        args = [a.replace("$DATA", str(shared)) for a in args]
         done = subprocess.run(
             [sys.executable, "-m", "progkg", *args], cwd=REPO, env=env, capture_output=True, text=True
         )
