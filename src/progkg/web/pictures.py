@@ -39,15 +39,14 @@ def structure_svg(semesters: list[Semester], href, t) -> str:  # noqa: ANN001 �
     rows = [s for s in semesters if s.units]
     if not rows:
         return ""
-    height = 30 + ROW_H * len(rows)
+    height = 10 + ROW_H * len(rows)
     title = t("picture_structure")
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="picture structure" viewBox="0 0 {WIDTH} {height}" '
         f'width="100%" role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>',
-        f'<text x="{BAR_X}" y="16" class="legend">{escape(t("picture_structure_legend"))}</text>',
     ]
     for i, sem in enumerate(rows):
-        y = 26 + i * ROW_H
+        y = 6 + i * ROW_H
         label = f"S{sem.number}" if sem.number is not None else _clip(sem.name, BAR_X - 12)
         summary = f"{sem.hours} h" + (f" · {sem.ects:g} ECTS" if sem.ects else "")
         out.append(
@@ -98,8 +97,9 @@ def neighbourhood_svg(
     left = programmes[:8]
     right = moves[:10]
     rows = max(len(left), len(right), 1)
-    height = 40 + rows * 36
-    cx, cy = WIDTH / 2, height / 2
+    bottom = 22 if more_programmes else 6
+    height = 40 + rows * 42 + bottom
+    cx, cy = WIDTH / 2, 40 + (height - 40 - bottom) / 2
     title = t("picture_neighbourhood")
     out = [
         '<svg xmlns="http://www.w3.org/2000/svg" class="picture neighbourhood" '
@@ -110,31 +110,31 @@ def neighbourhood_svg(
     ]
 
     def y_of(i: int, n: int) -> float:
-        return 40 + (i + 0.5) * (height - 40) / max(n, 1)
+        return 40 + (i + 0.5) * (height - 40 - bottom) / max(n, 1)
 
     for i, prog in enumerate(left):
         y = y_of(i, len(left))
         out.append(f'<line x1="250" y1="{y:.1f}" x2="{cx - 60}" y2="{cy:.1f}" class="edge"/>')
         out.append(
             f'<a href="{escape(href(prog.iri))}"><g class="node prog"><title>{escape(prog.name)}</title>'
-            f'<rect x="6" y="{y - 13:.1f}" width="244" height="26" rx="4"/>'
+            f'<rect x="6" y="{y - 16:.1f}" width="244" height="32" rx="4"/>'
             f'<text x="12" y="{y + 4:.1f}">{escape(_clip(prog.name or prog.iri, 232))}</text></g></a>'
         )
     if more_programmes:
-        out.append(f'<text x="10" y="{height - 4}" class="small">{escape(t("picture_more"))}</text>')
+        out.append(f'<text x="10" y="{height - 6}" class="small">{escape(t("picture_more"))}</text>')
     for i, move in enumerate(right):
         y = y_of(i, len(right))
         x0 = WIDTH - 250
         out.append(f'<line x1="{cx + 60}" y1="{cy:.1f}" x2="{x0}" y2="{y:.1f}" class="edge move"/>')
         badge = t("n_programmes", n=move.extra.get("programmes", 0))
         label = f"{move.extra.get('code', '')} {move.name}".strip()
+        # Two lines: the code and title, then how many programmes prepare for it.
         out.append(
             f'<a href="{escape(href(move.iri))}"><g class="node move">'
             f"<title>{escape(label)} — {escape(badge)}</title>"
-            f'<rect x="{x0}" y="{y - 13:.1f}" width="244" height="26" rx="4"/>'
-            f'<text x="{x0 + 6}" y="{y + 4:.1f}">{escape(_clip(label, 170))}</text>'
-            f'<text x="{WIDTH - 12}" y="{y + 4:.1f}" text-anchor="end" class="small">'
-            f"{escape(badge)}</text></g></a>"
+            f'<rect x="{x0}" y="{y - 16:.1f}" width="244" height="32" rx="4"/>'
+            f'<text x="{x0 + 6}" y="{y - 2:.1f}">{escape(_clip(label, 220))}</text>'
+            f'<text x="{x0 + 6}" y="{y + 11:.1f}" class="small">{escape(badge)}</text></g></a>'
         )
     label = code.extra.get("code", "") or code.name
     out.append(
