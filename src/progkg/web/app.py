@@ -190,7 +190,7 @@ class Pages:
                 for kind, found in self._find(q, kinds):
                     if found:
                         start = (page - 1) * size if len(kinds) == 1 else 0
-                        links = [Link(m.iri, m.name) for m in found[start : start + size]]
+                        links = _with_hints(kind, [Link(m.iri, m.name) for m in found[start : start + size]])
                         groups.append(
                             {
                                 "kind": kind,
@@ -545,6 +545,20 @@ def _sourcer(numbers: dict[str, int], titles: dict[str, str], t):  # noqa: ANN00
         return notes.get(graph, empty) if isinstance(graph, str) else empty
 
     return src
+
+
+def _with_hints(kind: str, links: list[Link]) -> list[Link]:
+    """Search results a person can tell apart: a ROME code's code, and for names that occur
+    more than once in a list (the same parcours title in several programmes) the IRI's path."""
+    counts: dict[str, int] = {}
+    for link in links:
+        counts[link.name] = counts.get(link.name, 0) + 1
+    for link in links:
+        if kind == "rome":
+            link.extra["hint"] = link.iri.rsplit("/", 1)[-1]
+        elif counts[link.name] > 1:
+            link.extra["hint"] = local_path(link.iri) or link.iri
+    return links
 
 
 def _merge(a, b):  # noqa: ANN001, ANN202 — two Listings of the same list, seen from both sides
