@@ -259,8 +259,8 @@ def summarise(name: str, times: list[float]) -> dict:
     return {
         "what": name,
         "requests": len(times),
-        "p50_ms": round(percentile(times, 0.50), 1),
-        "p95_ms": round(p95(times), 1),
+        "p50_ms": round(percentile(times, 0.50), 1) if times else None,
+        "p95_ms": round(p95(times), 1) if times else None,
         "max_ms": round(max(times), 1) if times else None,
     }
 
