@@ -187,3 +187,35 @@ def test_real_2026_export(tmp_path: Path) -> None:
     assert names <= {r["institution"] for r in k1802}
     history = ask(res, out, "certification-history", rncp="RNCP38175")
     assert ("replaced", "RNCP31506") in {(r["relation"], r["other"]) for r in history}
+
+
+def test_a_national_programme_named_by_the_kit_title_keeps_the_diploma_not_its_first_institution() -> None:
+    """The kit's DEPP title of a national fiche names the first institution it met: a programme
+    at another institution is not named after that one."""
+    import pyoxigraph as ox
+
+    from progkg.search import SEARCH_GRAPH, index_nquads
+
+    g = "https://w3id.org/progkg/graph/"
+    data = f"""
+    <{ID}programme/siret/1/RNCP1> a <https://w3id.org/progkg/ontology#Programme> ;
+        <https://w3id.org/progkg/ontology#certification> <{ID}rncp/RNCP1> ;
+        <https://w3id.org/progkg/ontology#provider> <{ID}org/siret/1> .
+    <{ID}org/siret/1> <http://www.w3.org/2000/01/rdf-schema#label> "UNIVERSITE PARIS 1"@fr .
+    """
+    store = ox.Store()
+    store.bulk_load(data.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(g + "rncp"))
+    kit = (
+        f"<{ID}rncp/RNCP1> <http://www.w3.org/2004/02/skos/core#prefLabel> "
+        '"DROIT PUBLIC (MASTER CLERMONT AUVERGNE)"@fr .'
+    )
+    store.bulk_load(kit.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(g + "kit"))
+    index = ox.Store()
+    index.bulk_load(index_nquads(store), format=ox.RdfFormat.N_QUADS)
+    names = {
+        q.subject.value: q.object.value
+        for q in index.quads_for_pattern(None, ox.NamedNode("https://w3id.org/progkg/derived#name"), None)
+        if q.graph_name == ox.NamedNode(SEARCH_GRAPH)
+    }
+    assert names[f"{ID}programme/siret/1/RNCP1"] == "DROIT PUBLIC (MASTER) — UNIVERSITE PARIS 1"
+    assert names[f"{ID}rncp/RNCP1"] == "DROIT PUBLIC (MASTER CLERMONT AUVERGNE)"  # the fiche keeps it

@@ -231,7 +231,13 @@ def _name_unlabelled(
         node_labels = labels.get(node)
         if not node_labels:
             return None
-        return " ".join(min(node_labels, key=lambda pl: _name_rank(pl[0], pl[1]))[1].value.split())
+        predicate, literal = min(node_labels, key=lambda pl: _name_rank(pl[0], pl[1]))
+        text = " ".join(literal.value.split())
+        if predicate == _SECOND_HAND_PREF:
+            # The kit's DEPP title names the first institution it met ("DROIT PUBLIC (MASTER
+            # CLERMONT AUVERGNE)"): in a programme's name at another one, keep the diploma only.
+            text = _DEPP_INSTITUTION.sub(r" (\1)", text)
+        return text
 
     for quad in store.quads_for_pattern(None, ox.NamedNode(PK + "rncpCode"), None):
         node = quad.subject.value
@@ -258,6 +264,8 @@ def _name_unlabelled(
 
 
 _ROME_IRI = re.compile(re.escape(ID) + r"rome/([A-N][0-9]{4})")
+#: "… (MASTER CLERMONT AUVERGNE)": the diploma kind and the institution a DEPP title ends with.
+_DEPP_INSTITUTION = re.compile(r"\s*\((MASTER|LP|LICENCE|BUT|DUT|DEUST|DIPLOME|DNMADE)\s+[^()]+\)$")
 
 
 def _rome_code_of(term: object) -> str | None:
