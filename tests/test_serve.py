@@ -183,3 +183,34 @@ def test_serve_errors_exit_2(built: Path, tmp_path: Path) -> None:
     )
     assert result.returncode == 2 and "run `progkg build` first" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_serve_dereferences_iris_over_plain_http(served: Served) -> None:
+    """The issue's check: `curl -H 'Accept: text/turtle' …/id/rome/K1802` prints Turtle about
+    K1802; a browser is sent to the page; an unknown IRI is 404 (docs/pages.md)."""
+    import http.client
+
+    import rdflib
+
+    conn = http.client.HTTPConnection("127.0.0.1", served.port, timeout=30)
+    try:
+        conn.request("GET", "/id/rome/K1802", headers={"Accept": "text/turtle"})
+        answer = conn.getresponse()
+        body = answer.read()
+        assert answer.status == 200 and answer.getheader("Content-Type").startswith("text/turtle")
+        graph = rdflib.Graph().parse(data=body, format="turtle")
+        k1802 = rdflib.URIRef("https://w3id.org/progkg/id/rome/K1802")
+        assert (k1802, rdflib.SKOS.notation, rdflib.Literal("K1802")) in graph
+        conn.request("GET", "/id/rome/K1802", headers={"Accept": "text/html"})
+        answer = conn.getresponse()
+        answer.read()
+        assert answer.status == 303 and answer.getheader("Location") == "/id/rome/K1802.html"
+        conn.request("GET", "/id/rome/K1802.html")
+        answer = conn.getresponse()
+        assert answer.status == 200 and "Développement local" in answer.read().decode("utf-8")
+        conn.request("GET", "/id/rome/Z0000", headers={"Accept": "text/turtle"})
+        answer = conn.getresponse()
+        answer.read()
+        assert answer.status == 404
+    finally:
+        conn.close()
