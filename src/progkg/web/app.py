@@ -629,9 +629,13 @@ def create_app(store: ox.Store, sparql_url: str | None = None, on_startup=None) 
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):  # noqa: ANN202
-        # The search index's words, read once in the background (0.4 s at 1e6) rather than by
-        # the first request that types a prefix.
-        threading.Thread(target=pages.graph.words, daemon=True).start()
+        # The search index's words and kinds, read once in the background (0.4 s at 1e6)
+        # rather than by the first request that searches.
+        def warm() -> None:
+            pages.graph.words()
+            pages.graph.kind_sets()
+
+        threading.Thread(target=warm, daemon=True).start()
         if on_startup is not None:
             on_startup()
         yield

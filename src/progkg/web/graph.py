@@ -151,6 +151,7 @@ class Graph:
         self.store = store
         self.select = store_select(store)
         self._words: list[str] | None = None
+        self._kinds: dict[str, frozenset[str]] | None = None
         self._words_lock = threading.Lock()
 
     def search_select(self):  # noqa: ANN201 — a search.Select
@@ -206,20 +207,17 @@ class Graph:
 
     def _rows_of(self, iris: list[str], kind_name: str | None) -> list[dict]:
         """Rows {n, name} of ``iris`` that are of ``kind_name`` (any when None), one per name."""
-        kind = ox.Literal(kind_name) if kind_name else None
-        kind_p, name_p = ox.NamedNode(DERIVED + "kind"), ox.NamedNode(DERIVED + "name")
+        members = self.kind_sets().get(kind_name, frozenset()) if kind_name else None
+        name_p = ox.NamedNode(DERIVED + "name")
         rows: list[dict] = []
         seen: set[str] = set()
         for iri in iris:
             if iri in seen:
                 continue
             seen.add(iri)
-            node = ox.NamedNode(iri)
-            if (
-                kind is not None
-                and next(iter(self.store.quads_for_pattern(node, kind_p, kind)), None) is None
-            ):
+            if members is not None and iri not in members:
                 continue
+            node = ox.NamedNode(iri)
             names = {q.object for q in self.store.quads_for_pattern(node, name_p, None)}
             if names:
                 rows.extend({"n": node, "name": name} for name in names)
@@ -261,10 +259,19 @@ class Graph:
 
     def search_kinds(self, iri: str) -> set[str]:
         """The kinds the search index gives ``iri`` (``pkx:kind``: job, rome, programme…)."""
-        return {
-            q.object.value
-            for q in self.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(DERIVED + "kind"), None)
-        }
+        return {kind for kind, members in self.kind_sets().items() if iri in members}
+
+    def kind_sets(self) -> dict[str, frozenset[str]]:
+        """Every thing of each kind of the search index (read once: a set lookup instead of
+        one index lookup per match when a common word matches thousands of things)."""
+        with self._words_lock:
+            if self._kinds is None:
+                kinds: dict[str, set[str]] = defaultdict(set)
+                for q in self.store.quads_for_pattern(None, ox.NamedNode(DERIVED + "kind"), None):
+                    if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal):
+                        kinds[q.object.value].add(q.subject.value)
+                self._kinds = {kind: frozenset(members) for kind, members in kinds.items()}
+            return self._kinds
 
     def name(self, iri: str) -> str:
         for q in self.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(DERIVED + "name"), None):
