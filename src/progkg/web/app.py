@@ -154,16 +154,10 @@ class Pages:
         return self.render(request, "home.html", q="")
 
     def programmes(self, request: Request) -> Response:
-        page = self.page_number(request)
-        size = 50
-        rows = self.graph.rows(
-            # One name per thing in the index: no grouping needed (20,000 programmes nationally).
-            f"SELECT ?p ?name WHERE {{ ?p a <{PK}Programme> . OPTIONAL {{ ?p pkx:name ?name }} }} "
-            f"ORDER BY LCASE(STR(?name)) ?p LIMIT {size + 1} OFFSET {(page - 1) * size}"
+        listing = self.graph.programme_list(self.page_number(request))
+        return self.render(
+            request, "programmes.html", listing=listing, names=self._english(request, listing.items)
         )
-        items = [Link(r["p"].value, r["name"].value if r.get("name") else "") for r in rows]
-        listing = {"items": items[:size], "page": page, "more": len(items) > size}
-        return self.render(request, "programmes.html", listing=listing, names=self._english(request, items))
 
     def _english(self, request: Request, links: list) -> dict[str, str]:
         if self.lang(request)[0] != "en":
@@ -634,6 +628,7 @@ def create_app(store: ox.Store, sparql_url: str | None = None, on_startup=None) 
         def warm() -> None:
             pages.graph.words()
             pages.graph.kind_sets()
+            pages.graph.programme_list()
 
         threading.Thread(target=warm, daemon=True).start()
         if on_startup is not None:

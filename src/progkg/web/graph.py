@@ -152,6 +152,7 @@ class Graph:
         self.select = store_select(store)
         self._words: list[str] | None = None
         self._kinds: dict[str, frozenset[str]] | None = None
+        self._programmes: list[Link] | None = None
         self._words_lock = threading.Lock()
 
     def search_select(self):  # noqa: ANN201 — a search.Select
@@ -635,17 +636,28 @@ class Graph:
         follows the routes of programmes-for-rome)."""
         offset = (max(page, 1) - 1) * size
         rows = self.rows(
-            f"""SELECT ?p (SAMPLE(?n) AS ?name) (SAMPLE(?in) AS ?inst) WHERE {{
+            f"""SELECT ?p ?name WHERE {{
               ?p pkx:preparesFor {_iri(iri)} .
-              OPTIONAL {{ ?p pkx:name ?n }}
-              OPTIONAL {{ ?p pk:provider ?i . ?i pkx:name ?in }}
-            }} GROUP BY ?p ORDER BY LCASE(STR(SAMPLE(?n))) ?p LIMIT {size + 1} OFFSET {offset}"""
+              OPTIONAL {{ ?p pkx:name ?name }}
+            }} ORDER BY LCASE(STR(?name)) ?p LIMIT {size + 1} OFFSET {offset}"""
         )
-        items = [
-            Link(_v(r.get("p")), _v(r.get("name")), DERIVED_GRAPHS, {"institution": _v(r.get("inst"))})
-            for r in rows
-        ]
+        items = [Link(_v(r.get("p")), _v(r.get("name")), DERIVED_GRAPHS) for r in rows]
         return Listing(items[:size], max(page, 1), len(items) > size)
+
+    def programme_list(self, page: int = 1, size: int = PAGE_SIZE) -> Listing:
+        """Every programme by name, one page (sorted once: 20,000 programmes nationally, whose
+        sort took 0.8 s a request)."""
+        with self._words_lock:
+            if self._programmes is None:
+                rows = self.rows(
+                    f"SELECT ?p ?name WHERE {{ ?p a <{PK}Programme> . OPTIONAL {{ ?p pkx:name ?name }} }}"
+                )
+                found = {(_v(r.get("name")).casefold(), _v(r.get("p")), _v(r.get("name"))) for r in rows}
+                self._programmes = [Link(iri, name) for _, iri, name in sorted(found)]
+        start = (max(page, 1) - 1) * size
+        return Listing(
+            self._programmes[start : start + size], max(page, 1), len(self._programmes) > start + size
+        )
 
     def esco(self, iri: str, kind: str, page: int = 1, size: int = PAGE_SIZE) -> Listing:
         """ESCO occupations of a ROME code (through its job titles and its sub-codes') or of a
