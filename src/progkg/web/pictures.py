@@ -34,6 +34,18 @@ def _clip(text: str, width_px: float, char_px: float = 6.6) -> str:
     return text if len(text) <= room else text[: room - 1] + "…"
 
 
+def _two_lines(name: str) -> tuple[str, str]:
+    """A programme's name as diploma and institution: "MASTER - X — UNIVERSITE Y" (national
+    programmes) or "Master X (Université Y)" (brochures); else the name alone."""
+    if " — " in name:
+        first, _, second = name.partition(" — ")
+        return first, second
+    if name.endswith(")") and " (" in name:
+        first, _, second = name[:-1].rpartition(" (")
+        return first, second
+    return name, ""
+
+
 def structure_svg(semesters: list[Semester], href, t) -> str:  # noqa: ANN001 — href: iri → url, t: i18n
     """Semesters as bars cut into units by hours (see module docstring)."""
     rows = [s for s in semesters if s.units]
@@ -115,10 +127,17 @@ def neighbourhood_svg(
     for i, prog in enumerate(left):
         y = y_of(i, len(left))
         out.append(f'<line x1="250" y1="{y:.1f}" x2="{cx - 60}" y2="{cy:.1f}" class="edge"/>')
+        first, second = _two_lines(prog.name or prog.iri)
         out.append(
             f'<a href="{escape(href(prog.iri))}"><g class="node prog"><title>{escape(prog.name)}</title>'
             f'<rect x="6" y="{y - 16:.1f}" width="244" height="32" rx="4"/>'
-            f'<text x="12" y="{y + 4:.1f}">{escape(_clip(prog.name or prog.iri, 232))}</text></g></a>'
+            + (
+                f'<text x="12" y="{y - 2:.1f}">{escape(_clip(first, 232))}</text>'
+                f'<text x="12" y="{y + 11:.1f}" class="small">{escape(_clip(second, 232, 5.6))}</text>'
+                if second
+                else f'<text x="12" y="{y + 4:.1f}">{escape(_clip(first, 232))}</text>'
+            )
+            + "</g></a>"
         )
     if more_programmes:
         out.append(f'<text x="10" y="{height - 6}" class="small">{escape(t("picture_more"))}</text>')
