@@ -468,7 +468,7 @@ class Pages:
         path = request.url.path
         if path.startswith("/sparql/"):
             path = path[len("/sparql") :]
-        elif path == "/sparql" and "text/html" in request.headers.get("accept", ""):
+        elif path == "/sparql" and not request.url.query and "text/html" in request.headers.get("accept", ""):
             return RedirectResponse("/sparql/", status_code=303)
         url = self.sparql_url + path + ("?" + request.url.query if request.url.query else "")
         headers = {
