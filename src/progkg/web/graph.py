@@ -153,6 +153,7 @@ class Graph:
         self._words: list[str] | None = None
         self._kinds: dict[str, frozenset[str]] | None = None
         self._programmes: list[Link] | None = None
+        self._titles: dict[str, str | None] = {}
         self._words_lock = threading.Lock()
 
     def search_select(self):  # noqa: ANN201 — a search.Select
@@ -786,9 +787,22 @@ class Graph:
         return out
 
     def source_titles(self, graphs: set[str]) -> dict[str, str]:
-        """The title of the document each named graph was read from (or the graph's own title)."""
+        """The title of the document each named graph was read from (or the graph's own title);
+        kept once read (every page asks for its sources' titles; the snapshot never changes)."""
+        wanted = {g for g in graphs if g and not g.startswith(DERIVED_GRAPHS)}
+        with self._words_lock:
+            missing = wanted - self._titles.keys()
+        found = self._read_source_titles(missing) if missing else {}
+        with self._words_lock:
+            if len(self._titles) > 100_000:  # bounded (there are a few hundred graphs, not more)
+                self._titles.clear()
+            self._titles.update({g: found.get(g) for g in missing})
+            known = {g: self._titles.get(g) for g in wanted}
+        return {g: title for g, title in known.items() if title} | {g: t for g, t in found.items() if t}
+
+    def _read_source_titles(self, graphs: set[str]) -> dict[str, str]:
         out: dict[str, dict[str, str]] = defaultdict(dict)
-        wanted = sorted(g for g in graphs if g and not g.startswith(DERIVED_GRAPHS))
+        wanted = sorted(graphs)
         for start in range(0, len(wanted), 200):
             values = " ".join(_iri(g) for g in wanted[start : start + 200])
             for r in self.rows(
