@@ -515,14 +515,21 @@ def _import_in_place(
             store = st.copy_store(build_dir, folder)
             changes.apply(store)
         changes.discard()
-        if ROME_GRAPH in graphs:  # curated references to ROME codes, against the new release
+        unchanged = changes.came == 0 and changes.gone == 0
+        if ROME_GRAPH in graphs and not unchanged:  # curated references to ROME, against the new release
             curated = [
                 (s.display, s.path, read_source(s)) for s in sources if s.kind in ("curated", "mapping")
             ]
             consistency.check_rome_references(curated, consistency.rome_codes_in_store(store, ROME_GRAPH))
             del curated
-        derived_parts = _derived_parts(store, parts_folder)
-        if fresh:
+        if unchanged:  # the same graph: the same derived graphs, not computed again
+            derived_parts = previous.derived
+            _link_parts(SourceParts(DERIVED_KEY, "", derived_parts), previous_folder, parts_folder)
+        else:
+            derived_parts = _derived_parts(store, parts_folder)
+        if unchanged:
+            pass
+        elif fresh:
             bulk_load_file(store, parts_folder / derived_parts[0].file)
         else:
             derived_changes = _changes(
