@@ -182,7 +182,7 @@ DAMAGED = {
 }
 NOT_A_RELEASE = {
     "rome": "no ROME 4.0 file in it",
-    "rncp": "no export_fiches_CSV_Standard_<date>.csv in it",
+    "rncp": "no export_fiches_CSV_<Table>_<date>.csv member in it",
     "onisep": "no ONISEP file in it",
 }
 ZIP_CASES = ["truncated", "empty-archive", "zero-bytes", "damaged-member"]

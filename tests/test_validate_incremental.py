@@ -138,7 +138,7 @@ def change_unit_ects(project: Path) -> None:
 
 
 def delete_a_label(project: Path) -> None:
-    edit(project / "data/seeds/iae-lille-m2-mpt.ttl", '    rdfs:label "Université de Lille"@fr ;\n', "")
+    edit(project / "data/seeds/paris1-m2-cipt.ttl", '    rdfs:label "Université Paris 1 Panthéon-Sorbonne"@fr ;\n', "")
 
 
 EXTRA = """@prefix pk: <https://w3id.org/progkg/ontology#> .
