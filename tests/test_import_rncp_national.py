@@ -87,7 +87,10 @@ def test_one_programme_per_awarding_institution_the_curated_ones_reused(national
         [
             (LILLE, ID + "rncp/RNCP38175", ID + "org/universite-de-lille"),
             (PARIS1, ID + "rncp/RNCP38175", ID + "org/universite-paris-1-pantheon-sorbonne"),
+            # Paris 1 awarded the old fiche too: the same programme, under both fiches
+            (PARIS1, ID + "rncp/RNCP31506", ID + "org/universite-paris-1-pantheon-sorbonne"),
             (BORDEAUX, ID + "rncp/RNCP38175", ID + "org/siret/13001835100010"),
+            # Poitiers awards the old fiche only (in this fixture): a programme of its own
             (POITIERS, ID + "rncp/RNCP31506", ID + "org/siret/19860856400375"),
         ]
     )

@@ -259,6 +259,8 @@ class RncpWriter:
         self.titles: dict[str, str] = {}
         #: fiche code → its certifiers in file order: (organisation IRI, SIRET, name as exported)
         self.certifiers: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        #: fiche code → the codes of the fiches that replaced it (either side of the history)
+        self.successors: dict[str, set[str]] = defaultdict(set)
         self.counts: dict[str, int] = defaultdict(int)
 
     def once(self, iri: str) -> bool:
@@ -427,25 +429,52 @@ class RncpWriter:
         """One programme per institution awarding a national diploma (see the module doc).
 
         A fiche is a national diploma of higher education when the ministry of higher education
-        is among its certifiers; every other certifier that is not a ministry awards it.
+        is among its certifiers; every other certifier that is not a ministry awards it. A fiche
+        replaced by a newer one the same institution awards is the same programme there, under
+        its newer fiche (RNCP31506 at Paris 1 is Paris 1's master under RNCP38175): one node
+        with both certifications, never a row per fiche of its history.
         """
         out = self.out
+        awarded: dict[str, dict[str, tuple[str, str]]] = {}  # fiche → SIRET → (org, name)
         for code in sorted(self.certifiers, key=_fiche_order):
             certifiers = self.certifiers[code]
             if not any(_is_higher_education_ministry(name, siret) for _, siret, name in certifiers):
                 continue
-            fiche = fiche_iri(code)
             self.counts["national diploma fiches"] += 1
-            for org, siret, name in certifiers:
-                if slug(name).startswith("ministere") or not siret:
-                    continue
-                programme = self.keys.programmes.get((code, siret)) or f"{ID}programme/siret/{siret}/{code}"
+            awarded[code] = {
+                siret: (org, name)
+                for org, siret, name in certifiers
+                if siret and not slug(name).startswith("ministere")
+            }
+
+        def newest(code: str, siret: str) -> str:
+            """The newest fiche, following successions, that ``siret`` still awards."""
+            seen, todo, found = {code}, [code], code
+            while todo:
+                current = todo.pop()
+                for newer in sorted(self.successors.get(current, ()), key=_fiche_order):
+                    if newer not in seen and siret in awarded.get(newer, {}):
+                        seen.add(newer)
+                        todo.append(newer)
+                        found = max(found, newer, key=_fiche_order)
+            return found
+
+        for code in sorted(awarded, key=_fiche_order):
+            for siret, (org, name) in sorted(awarded[code].items()):
+                current = newest(code, siret)
+                programme = (
+                    self.keys.programmes.get((current, siret))
+                    or self.keys.programmes.get((code, siret))
+                    or f"{ID}programme/siret/{siret}/{current}"
+                )
+                out.iri(programme, PK + "certification", fiche_iri(code))
                 if not self.once(programme):
                     continue
                 out.a(programme, PK + "Programme")
-                out.iri(programme, PK + "certification", fiche)
                 out.iri(programme, PK + "provider", org)
-                title = self.titles.get(code)
+                if current != code:
+                    out.iri(programme, PK + "certification", fiche_iri(current))
+                title = self.titles.get(current)
                 if title and programme not in self.keys.curated_programmes:
                     out.text(programme, RDFS + "label", f"{title} ({name})")
                 self.counts["national programmes"] += 1
@@ -473,10 +502,13 @@ class RncpWriter:
         fiche = self.fiche(row)
         old = row.code("Ancienne_Certification", FICHE, "an RNCP or RS fiche number", required=False)
         new = row.code("Nouvelle_Certification", FICHE, "an RNCP or RS fiche number", required=False)
+        code = fiche.rsplit("/", 1)[-1]
         if old:
             self.out.iri(fiche, DCT + "replaces", fiche_iri(old))
+            self.successors[old].add(code)
         if new:
             self.out.iri(fiche, DCT + "isReplacedBy", fiche_iri(new))
+            self.successors[code].add(new)
 
     def access_row(self, row: Row) -> None:
         fiche = self.fiche(row)
@@ -564,14 +596,14 @@ def generate(
             method(writer, row)
             rows += 1
         progress(f"  {tables[key]}: {rows} rows → {out.count - before} triples")
-        if key == "certificateurs":
-            before = out.count
-            writer.national_programmes()
-            counts = writer.counts
-            progress(
-                f"  national programmes: {counts['national programmes']} (institution × national diploma, "
-                f"{counts['national diploma fiches']} fiches) → {out.count - before} triples"
-            )
+    if "certificateurs" in tables:
+        before = out.count
+        writer.national_programmes()
+        counts = writer.counts
+        progress(
+            f"  national programmes: {counts['national programmes']} (institution × national diploma, "
+            f"{counts['national diploma fiches']} fiches) → {out.count - before} triples"
+        )
     for key in sorted(set(tables) - set(TABLES)):
         progress(f"  {tables[key]}: not a table progkg knows; skipped")
     report.counts.update(writer.counts)
