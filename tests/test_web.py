@@ -231,3 +231,34 @@ def test_esco_occupations_once_imported() -> None:
         for page in ("/id/rome/K1802.html", "/id/rome/appellation/11111.html"):
             text = c.get(page).text
             assert f'<a href="{occupation}">agent de développement local</a>' in text, page
+
+
+def test_a_page_asked_again_is_the_cached_one_in_its_language(built: Path, monkeypatch) -> None:
+    """Rendered pages are kept (the served snapshot never changes): the second request of a URL
+    in a language renders nothing and gives the same bytes; each language is its own page."""
+    from progkg.web import app as web
+
+    rendered: list[str] = []
+    original = web.Pages._thing_page
+
+    def counting(self, request, iri, stem):  # noqa: ANN001, ANN202
+        rendered.append(iri)
+        return original(self, request, iri, stem)
+
+    monkeypatch.setattr(web.Pages, "_thing_page", counting)
+    with TestClient(create_app(st.open_store(built))) as c:
+        url = "/id/rome/K1802.html"
+        first, second = c.get(url), c.get(url)
+        assert first.status_code == second.status_code == 200 and first.content == second.content
+        assert len(rendered) == 1
+        english = c.get(url + "?lang=en")
+        assert english.status_code == 200 and 'lang="en"' in english.text and len(rendered) == 2
+        assert english.headers.get("set-cookie", "").startswith("lang=en")
+        again = c.get(url + "?lang=en")
+        assert again.content == english.content and len(rendered) == 2
+        assert again.headers.get("set-cookie", "").startswith("lang=en")  # the choice still kept
+    monkeypatch.setenv("PROGKG_PAGE_CACHE", "0")
+    rendered.clear()
+    with TestClient(create_app(st.open_store(built))) as c:
+        c.get("/id/rome/K1802.html"), c.get("/id/rome/K1802.html")
+        assert len(rendered) == 2

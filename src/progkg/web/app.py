@@ -17,6 +17,7 @@ reads the read-only store concurrently.
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -72,6 +73,10 @@ def href(iri: str) -> str:
     return "/id/" + quote(path, safe="/:@!$&'()*+,;=-._~") + ".html"
 
 
+#: Bytes of rendered pages a page worker keeps (:meth:`Pages.thing_page`).
+PAGE_CACHE_BYTES = 64 << 20
+
+
 class Pages:
     """The pages of one store (state shared by the handlers)."""
 
@@ -89,6 +94,12 @@ class Pages:
         self.http = None  # httpx.AsyncClient, made on first use (proxy only)
         self._search_cache: OrderedDict[tuple[str, tuple[str, ...]], list] = OrderedDict()
         self._cache_lock = threading.Lock()
+        #: Rendered pages of things, by URL and language: the served snapshot never changes, so a
+        #: page is the same until `progkg serve` restarts. Bounded by PAGE_CACHE_BYTES a worker;
+        #: PROGKG_PAGE_CACHE=0 turns it off (bench/load.py measures both).
+        self._pages: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
+        self._pages_bytes = 0
+        self._pages_limit = PAGE_CACHE_BYTES if os.environ.get("PROGKG_PAGE_CACHE", "1") != "0" else 0
 
     # --- Helpers ---------------------------------------------------------------------------
 
@@ -345,6 +356,32 @@ class Pages:
         return self.render(request, "not_found.html", status=404, iri=shown, q="")
 
     def thing_page(self, request: Request, iri: str, stem: str) -> Response:
+        """The page of ``iri``, rendered once per URL and language while the server runs."""
+        lang, chosen = self.lang(request)
+        key = (request.url.path, request.url.query, lang)
+        with self._cache_lock:
+            body = self._pages.get(key)
+            if body is not None:
+                self._pages.move_to_end(key)
+        if body is None:
+            response = self._thing_page(request, iri, stem)
+            if response.status_code != 200 or not self._pages_limit:
+                return response
+            body = bytes(response.body)
+            with self._cache_lock:
+                if key not in self._pages and len(body) <= self._pages_limit // 16:
+                    self._pages[key] = body
+                    self._pages_bytes += len(body)
+                    while self._pages_bytes > self._pages_limit:
+                        _, dropped = self._pages.popitem(last=False)
+                        self._pages_bytes -= len(dropped)
+            return response
+        response = HTMLResponse(body)
+        if chosen:
+            response.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax")
+        return response
+
+    def _thing_page(self, request: Request, iri: str, stem: str) -> Response:
         g = self.graph
         kind = g.kind(iri)
         page = self.page_number(request)
