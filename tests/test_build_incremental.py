@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from import_support import RNCP_FIXTURE, ROME_FIXTURE, mini_project, snapshot
+from import_support import FIXTURES, ONISEP_FIXTURE, REPO, RNCP_FIXTURE, ROME_FIXTURE, mini_project, snapshot
 
 from progkg import build as build_module
 from progkg import parts, search
 from progkg.build import Manifest, build
 from progkg.errors import ProgkgError
+from progkg.importers.kit import import_kit
+from progkg.importers.onisep import import_onisep
 from progkg.importers.rncp import import_rncp
 from progkg.importers.rome import import_rome
 from progkg.store import open_store, published_parts
@@ -156,10 +158,11 @@ def test_a_failing_import_leaves_everything_as_it_was(project: Path, monkeypatch
     out = project / "build"
     before = snapshot(out)
 
-    def boom(store: ox.Store) -> bytes:
+    def boom(store: ox.Store, *_: object) -> bytes:
         raise ProgkgError("derivation failed")
 
     monkeypatch.setattr(search, "index_nquads", boom)
+    monkeypatch.setattr(search, "index_nquads_for", boom)  # the index computed again in part
     with pytest.raises(ProgkgError, match="derivation failed"):
         import_rncp(RNCP_FIXTURE, out, _quiet, mini_project(project))
     assert snapshot(out) == before
@@ -250,3 +253,60 @@ def test_the_dump_merge_on_disk_gives_the_python_merge(tmp_path: Path) -> None:
     if shutil.which("sort"):
         assert parts._sort_merge(files, tmp_path / "sort.nq")
         assert (tmp_path / "sort.nq").read_bytes() == (tmp_path / "python.nq").read_bytes()
+
+
+def test_the_search_index_computed_again_only_where_an_import_changed_it(
+    project: Path, tmp_path: Path
+) -> None:
+    """After each import of a sequence whose titles name each other's nodes (national programmes
+    named after fiches the kit then titles, a fiche the next release drops), the search index the
+    import kept and recomputed in part is the index computed from the whole store."""
+    from test_import_kit import HEADER
+
+    out = project / "build"
+    res = mini_project(project)
+    shutil.copytree(REPO / "data" / "alignments", project / "data" / "alignments")
+    national = FIXTURES / "rncp-national"
+    kit_rows = [
+        "1351282A;SCIENCE POLITIQUE (MASTER LILLE);RNCP38175;Niveau 7;MASTER;CI-18122023;oui;31/12/2028;"
+        "ACTIVE",
+        "1351282B;SCIENCE POLITIQUE (MASTER VERSAILLES);RNCP31506;Niveau 7;MASTER;CI-18122023;oui;;INACTIVE",
+    ]
+    kit_file = tmp_path / "kit" / "Kit_apprentissage_20231218.csv"
+    kit_file.parent.mkdir()
+
+    def write_kit(rows: list[str]) -> Path:
+        kit_file.write_bytes(("\ufeff" + "\n".join([HEADER, *rows]) + "\n").encode("utf-8"))
+        return kit_file
+
+    fewer = shutil.copytree(national, tmp_path / "fewer")
+    certifiers = fewer / "export_fiches_CSV_Certificateurs_2026_02_01.csv"
+    certifiers.write_bytes(
+        b"".join(ln for ln in certifiers.read_bytes().splitlines(True) if b"BORDEAUX" not in ln)
+    )
+    steps = [
+        lambda: import_rncp(national, out, _quiet, res),
+        lambda: import_kit(write_kit(kit_rows), out, _quiet, res),
+        lambda: import_kit(write_kit(kit_rows[1:]), out, _quiet, res),  # RNCP38175 untitled again
+        lambda: import_rncp(fewer, out, _quiet, res),  # Bordeaux's programme gone
+        lambda: import_onisep(ONISEP_FIXTURE, out, _quiet, res),
+    ]
+    incremental: list[str] = []
+    original = build_module._write_index_incrementally
+    build_module._write_index_incrementally = lambda *a: (incremental.append("x"), original(*a))[1]
+    try:
+        for step in steps:
+            step()
+            store = open_store(out)
+            full = sorted(set(build_module.derive_nquads(store).splitlines()))
+            folder = published_parts(out)
+            manifest = Manifest.read(folder)
+            part = (folder / manifest.derived[0].file).read_bytes()
+            assert part.splitlines() == full
+            derived = {str(q) for q in store if q.graph_name.value.startswith(G + "derived/")}
+            assert derived == {str(q) for q in ox.parse(part, format=ox.RdfFormat.N_QUADS)}
+    finally:
+        build_module._write_index_incrementally = original
+    # each import took the incremental path but the first (the alignment file, new to the build,
+    # makes it build everything)
+    assert len(incremental) == len(steps) - 1
