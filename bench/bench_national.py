@@ -37,6 +37,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_import import make_project, shared_data  # the same project copy and data folder
+
 REPO = Path(__file__).resolve().parents[1]
 
 #: step → the release's paths under ../shared/data (several for importers taking several)
@@ -54,20 +56,6 @@ RELEASES: dict[str, list[str]] = {
 }
 #: The 9-fiche RNCP sample, for the re-import (and when the 2026 export is refused).
 RNCP_SAMPLE = "rncp-export-sample/sample_2024_02_22"
-
-
-def shared_data() -> Path | None:
-    env = os.environ.get("PROGKG_SHARED_DATA")
-    folder = Path(env) if env else REPO.parent / "shared" / "data"
-    return folder if folder.is_dir() else None
-
-
-def make_project(dest: Path) -> Path:
-    for name in ("ontology", "data", "queries"):
-        if (REPO / name).is_dir():
-            shutil.copytree(REPO / name, dest / name)
-    shutil.copy(REPO / "pyproject.toml", dest / "pyproject.toml")
-    return dest
 
 
 def _seconds(elapsed: str) -> float:

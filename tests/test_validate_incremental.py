@@ -138,7 +138,8 @@ def change_unit_ects(project: Path) -> None:
 
 
 def delete_a_label(project: Path) -> None:
-    edit(project / "data/seeds/paris1-m2-cipt.ttl", '    rdfs:label "Université Paris 1 Panthéon-Sorbonne"@fr ;\n', "")
+    label = '    rdfs:label "Université Paris 1 Panthéon-Sorbonne"@fr ;\n'
+    edit(project / "data/seeds/paris1-m2-cipt.ttl", label, "")
 
 
 EXTRA = """@prefix pk: <https://w3id.org/progkg/ontology#> .

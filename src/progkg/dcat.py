@@ -34,6 +34,7 @@ import pyoxigraph as ox
 
 from progkg import paths
 from progkg.errors import ProgkgError
+from progkg.iris import ODBL
 from progkg.namespaces import GRAPH, ID, PREFIXES
 
 if TYPE_CHECKING:
@@ -299,9 +300,6 @@ def gather(store: ox.Store, data: Snapshot) -> Facts:
 
 
 # --- Licences ---------------------------------------------------------------------------------------
-
-#: The Open Database License: share-alike, so a dump holding such a graph is published under it.
-ODBL = "http://opendatacommons.org/licenses/odbl/1-0/"
 
 
 def is_odbl(licence: str) -> bool:

@@ -15,6 +15,14 @@ SCHEMA = "https://schema.org/"
 ORG = "http://www.w3.org/ns/org#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DCT = "http://purl.org/dc/terms/"
+PROV = "http://www.w3.org/ns/prov#"
+OWL = "http://www.w3.org/2002/07/owl#"
+EQF = "http://data.europa.eu/snb/eqf/"
+
+#: Licences of the sources: the Licence Ouverte / Etalab 2.0 (ROME, RNCP, ONISEP's table and job
+#: sheets, the kit) and the ODbL (ONISEP's formation sheets: share-alike, see progkg.dcat).
+LICENCE_OUVERTE = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+ODBL = "http://opendatacommons.org/licenses/odbl/1-0/"
 
 #: Prefixes written in every serialisation progkg produces (:mod:`progkg.namespaces` has the
 #: same as rdflib namespaces).

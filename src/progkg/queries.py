@@ -152,7 +152,17 @@ _HEADER_LINE = re.compile(r"^#\s*([A-Za-z][\w-]*)\s*:\s?(.*)$")
 _PARAM = re.compile(
     r"^(?P<name>[A-Za-z][A-Za-z0-9_]*)\s*(?:\((?P<flags>[^()]*)\))?\s*(?:(?:—|–|-{1,2}|:)\s*(?P<rest>.*))?$"
 )
-_KIND_NAMES = ("parcours", "programme", "institution", "certification", "rome", "job", "sector", "esco", "any")
+_KIND_NAMES = (
+    "parcours",
+    "programme",
+    "institution",
+    "certification",
+    "rome",
+    "job",
+    "sector",
+    "esco",
+    "any",
+)
 _FLAG = re.compile(r"^(?:optional|boolean|code(?:\s+[A-Z]+)?|" + "|".join(_KIND_NAMES) + r")$")
 _EXAMPLE = re.compile(r"\(example:\s*(?P<example>.*)\)\s*$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")

@@ -258,19 +258,12 @@ def index_nquads_for(store: ox.Store, nodes: set[str]) -> bytes:
             if prop == RDF + "type" and isinstance(obj, ox.NamedNode):
                 kinds[x].update(kind_of.get(obj.value, ()))
 
-    def objects(x: str, prop: str) -> list[str]:
-        return [
-            q.object.value
-            for q in store.quads_for_pattern(ox.NamedNode(x), ox.NamedNode(PK + prop), None)
-            if isinstance(q.object, ox.NamedNode)
-        ]
-
-    def subjects(prop: str, x: str) -> list[str]:
-        return [
-            q.subject.value
-            for q in store.quads_for_pattern(None, ox.NamedNode(PK + prop), ox.NamedNode(x))
-            if isinstance(q.subject, ox.NamedNode)
-        ]
+    def named_by_code(x: str) -> None:
+        """_name_unlabelled's first rule: a certification without a label is named by its code."""
+        if not labels.get(x):
+            for q in store.quads_for_pattern(ox.NamedNode(x), ox.NamedNode(PK + "rncpCode"), None):
+                labels[x] = {(SKOS + "notation", q.object)}
+                break
 
     rome_props = [ox.NamedNode(PK + p) for p in ("rome", "romeCode", "parentCode")]
     for x in nodes:
@@ -282,37 +275,32 @@ def index_nquads_for(store: ox.Store, nodes: set[str]) -> bytes:
 
     def own(holder: str) -> set[str]:
         """The certifications a holder carries itself: its own, its mention's national fiche."""
-        certs = set(objects(holder, "certification"))
-        for mention in objects(holder, "mention"):
-            certs.update(objects(mention, "nationalCertification"))
+        certs = set(_linked(store, holder, "certification"))
+        for mention in _linked(store, holder, "mention"):
+            certs.update(_linked(store, mention, "nationalCertification"))
         return certs
 
     for holder in sorted(nodes):
         carried = own(holder)
         if "parcours" in kinds.get(holder, ()):
-            for programme in set(objects(holder, "partOf")) | set(subjects("hasParcours", holder)):
+            programmes = set(_linked(store, holder, "partOf")) | set(_linking(store, "hasParcours", holder))
+            for programme in programmes:
                 carried |= own(programme)
         for cert in sorted(carried):
             gather(cert)
             codes[holder] |= codes.get(cert, set())
     # _name_unlabelled's rules, for these nodes and the certifications and providers they name.
     for x in sorted(gathered):
-        if x not in labels or not labels[x]:
-            for q in store.quads_for_pattern(ox.NamedNode(x), ox.NamedNode(PK + "rncpCode"), None):
-                if not labels.get(x):
-                    labels[x] = {(SKOS + "notation", q.object)}
+        named_by_code(x)
     for node in sorted(nodes):
         if labels.get(node) or "programme" not in kinds.get(node, ()):
             continue
-        for cert in objects(node, "certification"):
+        for cert in _linked(store, node, "certification"):
             if labels.get(node):
                 break
             gather(cert)
-            if not labels.get(cert):
-                for q in store.quads_for_pattern(ox.NamedNode(cert), ox.NamedNode(PK + "rncpCode"), None):
-                    if not labels.get(cert):
-                        labels[cert] = {(SKOS + "notation", q.object)}
-            providers = objects(node, "provider")
+            named_by_code(cert)
+            providers = _linked(store, node, "provider")
             for org in providers:
                 gather(org)
             name = _composite_name(labels, cert, providers)
@@ -326,28 +314,35 @@ def affected_nodes(store: ox.Store, changed: set[str]) -> set[str]:
     objects of the quads added or removed) changed: those, the programmes and parcours that
     carry or are named after them (pk:certification, pk:provider, pk:mention and its national
     fiche), and the parcours of those programmes."""
-
-    def subjects(prop: str, x: str) -> list[str]:
-        return [
-            q.subject.value
-            for q in store.quads_for_pattern(None, ox.NamedNode(PK + prop), ox.NamedNode(x))
-            if isinstance(q.subject, ox.NamedNode)
-        ]
-
     out = set(changed)
     for x in changed:
-        out.update(subjects("certification", x))
-        out.update(subjects("provider", x))
-        out.update(subjects("mention", x))
-        for mention in subjects("nationalCertification", x):
+        for prop in ("certification", "provider", "mention"):
+            out.update(_linking(store, prop, x))
+        for mention in _linking(store, "nationalCertification", x):
             out.add(mention)
-            out.update(subjects("mention", mention))
+            out.update(_linking(store, "mention", mention))
     for x in list(out):
-        out.update(subjects("partOf", x))
-        for q in store.quads_for_pattern(ox.NamedNode(x), ox.NamedNode(PK + "hasParcours"), None):
-            if isinstance(q.object, ox.NamedNode):
-                out.add(q.object.value)
+        out.update(_linking(store, "partOf", x))
+        out.update(_linked(store, x, "hasParcours"))
     return out
+
+
+def _linked(store: ox.Store, x: str, prop: str) -> list[str]:
+    """The IRIs ``x`` links to by ``pk:<prop>``."""
+    return [
+        q.object.value
+        for q in store.quads_for_pattern(ox.NamedNode(x), ox.NamedNode(PK + prop), None)
+        if isinstance(q.object, ox.NamedNode)
+    ]
+
+
+def _linking(store: ox.Store, prop: str, x: str) -> list[str]:
+    """The IRIs that link to ``x`` by ``pk:<prop>``."""
+    return [
+        q.subject.value
+        for q in store.quads_for_pattern(None, ox.NamedNode(PK + prop), ox.NamedNode(x))
+        if isinstance(q.subject, ox.NamedNode)
+    ]
 
 
 def _name_unlabelled(

@@ -390,9 +390,17 @@ def check_columns(
 
 
 def read_csv(
-    text: str, display: str, required: Sequence[str], delimiter: str = ",", encoding: str | None = None
+    text: str,
+    display: str,
+    required: Sequence[str],
+    delimiter: str = ",",
+    encoding: str | None = None,
+    first_line: int = 1,
 ) -> Table:
     """Read a CSV release file with :mod:`csv`, checking its header and the width of each row.
+
+    ``first_line``: the file's line number of the header, when ``text`` is the part of a file
+    from its header on (the ESCO-ROME crosswalk has metadata lines before its table).
 
     Blank lines between records (ROME's multi-paragraph definitions leave some) are skipped.
     Each row knows the line it starts on, even when a quoted value spans several lines.
@@ -405,15 +413,15 @@ def read_csv(
     try:
         header = next(reader)
     except StopIteration:
-        raise ProgkgError(located(display, "the file is empty (no header row)", 1)) from None
+        raise ProgkgError(located(display, "the file is empty (no header row)", first_line)) from None
     except csv.Error as exc:
-        raise ProgkgError(located(display, f"malformed CSV header: {exc}", 1)) from None
-    index = check_columns(display, header, required)
+        raise ProgkgError(located(display, f"malformed CSV header: {exc}", first_line)) from None
+    index = check_columns(display, header, required, first_line)
     width = len(header)
 
     def rows() -> Iterator[Row]:
         while True:
-            start = reader.line_num + 1
+            start = first_line + reader.line_num
             try:
                 values = next(reader)
             except StopIteration:

@@ -51,15 +51,10 @@ from progkg.importers.common import (
     read_release_csv,
     slug,
 )
+from progkg.iris import DCT, ID, OWL, PK, PROV, RDFS, SKOS
+from progkg.iris import GRAPH as GRAPHS
 
-ID = "https://w3id.org/progkg/id/"
-GRAPH = "https://w3id.org/progkg/graph/esco"
-PK = "https://w3id.org/progkg/ontology#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
-PROV = "http://www.w3.org/ns/prov#"
-OWL = "http://www.w3.org/2002/07/owl#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+GRAPH = GRAPHS + "esco"
 ESCO = "http://data.europa.eu/esco/model#"
 ESCO_DATA = "http://data.europa.eu/esco/"
 #: ESCO is reused under the Commission's reuse policy (Decision 2011/833/EU), CC BY 4.0 with

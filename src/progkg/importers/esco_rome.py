@@ -35,7 +35,6 @@ mappings of ``data/mappings/``, see :mod:`progkg.linking.sssom`):
 from __future__ import annotations
 
 import csv
-import io
 import re
 from datetime import date
 from pathlib import Path
@@ -47,25 +46,19 @@ from progkg.importers.common import (
     Progress,
     Release,
     Row,
-    check_columns,
     clean_text,
     decode,
     describe_source,
     import_release,
+    read_csv,
 )
+from progkg.iris import DCT, ID, OWL, PK, PROV, RDFS, SKOS
+from progkg.iris import GRAPH as GRAPHS
 from progkg.linking.sssom import mapping_iri
 
-ID = "https://w3id.org/progkg/id/"
-GRAPH = "https://w3id.org/progkg/graph/esco-rome"
-PK = "https://w3id.org/progkg/ontology#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
-PROV = "http://www.w3.org/ns/prov#"
-OWL = "http://www.w3.org/2002/07/owl#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+GRAPH = GRAPHS + "esco-rome"
 SSSOM = "https://w3id.org/sssom/"
 SEMAPV = "https://w3id.org/semapv/vocab/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 #: The table is Pôle emploi's (France Travail publishes its open data under the Licence Ouverte
 #: 2.0) and carries ESCO's URIs and labels (the Commission's CC BY 4.0, with attribution); the
 #: Commission publishes the member states' mapping tables on ESCO's site. Both are recorded.
@@ -156,30 +149,10 @@ def read_metadata(text: str, display: str) -> tuple[dict[str, str], int]:
 
 
 def read_rows(text: str, display: str, header_line: int) -> tuple[list[str], list[Row]]:
+    """The table after the metadata lines, its rows numbered as lines of the whole file."""
     body = "\n".join(text.split("\n")[header_line - 1 :])
-    reader = csv.reader(io.StringIO(body, newline=""), strict=True)
-    try:
-        header = next(reader)
-    except csv.Error as exc:
-        raise ProgkgError(located(display, f"malformed CSV header: {exc}", header_line)) from None
-    index = check_columns(display, header, COLUMNS, header_line)
-    rows: list[Row] = []
-    while True:
-        start = header_line + reader.line_num
-        try:
-            values = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise ProgkgError(located(display, f"malformed CSV: {exc}", start)) from None
-        if not values or all(not v.strip() for v in values):
-            continue
-        if len(values) != len(header):
-            raise ProgkgError(
-                located(display, f"{len(values)} fields where the header has {len(header)}", start)
-            )
-        rows.append(Row(display, start, index, values))
-    return header, rows
+    table = read_csv(body, display, COLUMNS, first_line=header_line)
+    return table.columns, list(table.rows)
 
 
 def _date(value: str) -> date | None:

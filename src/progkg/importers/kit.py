@@ -40,16 +40,11 @@ from progkg.importers.common import (
     import_release,
     read_release_csv,
 )
+from progkg.iris import DCT, EQF, ID, LICENCE_OUVERTE, PK, PROV, RDFS, SKOS
+from progkg.iris import GRAPH as GRAPHS
 
-ID = "https://w3id.org/progkg/id/"
-GRAPH = "https://w3id.org/progkg/graph/kit"
-PK = "https://w3id.org/progkg/ontology#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-DCT = "http://purl.org/dc/terms/"
-PROV = "http://www.w3.org/ns/prov#"
-EQF = "http://data.europa.eu/snb/eqf/"
-LICENCE = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+GRAPH = GRAPHS + "kit"
+LICENCE = LICENCE_OUVERTE
 
 COLUMNS = (
     "Code_Diplome",

@@ -55,22 +55,14 @@ from progkg.importers.common import (
     run_import,
     slug,
 )
+from progkg.iris import DCT, EQF, ID, LICENCE_OUVERTE, ODBL, PK, PROV, RDFS, SCHEMA, SKOS, XSD
+from progkg.iris import GRAPH as GRAPHS
 
-ID = "https://w3id.org/progkg/id/"
-GRAPH = "https://w3id.org/progkg/graph/onisep"
+GRAPH = GRAPHS + "onisep"
 #: The Idéo formation sheets: ODbL, hence a graph of their own that an export can leave out.
-FORMATIONS_GRAPH = "https://w3id.org/progkg/graph/onisep-formations"
-PK = "https://w3id.org/progkg/ontology#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-DCT = "http://purl.org/dc/terms/"
-PROV = "http://www.w3.org/ns/prov#"
-SCHEMA = "https://schema.org/"
-EQF = "http://data.europa.eu/snb/eqf/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-LICENCE = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+FORMATIONS_GRAPH = GRAPHS + "onisep-formations"
+LICENCE = LICENCE_OUVERTE
 #: The Open Database License 1.0, as Open Data Commons names it.
-ODBL = "http://opendatacommons.org/licenses/odbl/1-0/"
 ONISEP_SITE = "https://www.onisep.fr/http/redirection/"
 
 RNCP_NUMBER = re.compile(r"(RNCP)?[0-9]{1,6}")
@@ -115,6 +107,19 @@ JOB_COLUMNS = ("libelle_metier", "lien_site_onisepfr", "code_rome")
 # --- XML item lists --------------------------------------------------------------------------
 
 
+def _malformed(display: str, exc: xml.parsers.expat.ExpatError) -> ProgkgError:
+    """The error for an XML file expat cannot read, at its line and column."""
+    return ProgkgError(
+        located(
+            display,
+            f"malformed XML ({xml.parsers.expat.ErrorString(exc.code)}); a truncated download "
+            "or a wrong encoding?",
+            exc.lineno,
+            exc.offset + 1,
+        )
+    )
+
+
 def read_items(data: bytes, display: str, required: Sequence[str], item: str = "item") -> Table:
     """Read ``<root><item><col>value</col>…</item>…</root>`` into rows, with line and column
     of each item, checking that every item has the required elements.
@@ -153,15 +158,7 @@ def read_items(data: bytes, display: str, required: Sequence[str], item: str = "
     try:
         parser.Parse(data, True)
     except xml.parsers.expat.ExpatError as exc:
-        raise ProgkgError(
-            located(
-                display,
-                f"malformed XML ({xml.parsers.expat.ErrorString(exc.code)}); a truncated download "
-                "or a wrong encoding?",
-                exc.lineno,
-                exc.offset + 1,
-            )
-        ) from None
+        raise _malformed(display, exc) from None
     if not records:
         raise ProgkgError(located(display, f"no <{item}> element under the root: not an ONISEP table", 1))
     first_line, _col, first = records[0]
@@ -449,15 +446,7 @@ def read_formations(data: bytes, display: str) -> Iterator[Formation]:
                 yield formation
             done.clear()
     except xml.parsers.expat.ExpatError as exc:
-        raise ProgkgError(
-            located(
-                display,
-                f"malformed XML ({xml.parsers.expat.ErrorString(exc.code)}); a truncated download "
-                "or a wrong encoding?",
-                exc.lineno,
-                exc.offset + 1,
-            )
-        ) from None
+        raise _malformed(display, exc) from None
     if not seen:
         raise ProgkgError(
             located(display, "no <formation> element under <formations>: no formation sheet", 1)

@@ -50,17 +50,11 @@ from progkg.importers.common import (
     read_release_csv,
     slug,
 )
+from progkg.iris import DCT, EQF, ID, LICENCE_OUVERTE, PK, PROV, RDFS, SCHEMA, SKOS
+from progkg.iris import GRAPH as GRAPHS
 
-ID = "https://w3id.org/progkg/id/"
-GRAPH = "https://w3id.org/progkg/graph/rncp"
-PK = "https://w3id.org/progkg/ontology#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-DCT = "http://purl.org/dc/terms/"
-PROV = "http://www.w3.org/ns/prov#"
-SCHEMA = "https://schema.org/"
-EQF = "http://data.europa.eu/snb/eqf/"
-LICENCE = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+GRAPH = GRAPHS + "rncp"
+LICENCE = LICENCE_OUVERTE
 
 FILE_NAME = re.compile(
     r"^export_fiches_CSV_(?P<table>.+?)_(?P<y>\d{4})_(?P<m>\d{2})_(?P<d>\d{2})\.csv$", re.I

@@ -37,17 +37,12 @@ from progkg.importers.common import (
     read_release_csv,
     slug,
 )
+from progkg.iris import DCT, ID, LICENCE_OUVERTE, OWL, PK, PROV, SKOS
+from progkg.iris import GRAPH as GRAPHS
 
-ID = "https://w3id.org/progkg/id/"
 ROME = ID + "rome/"
-GRAPH = "https://w3id.org/progkg/graph/rome"
-PK = "https://w3id.org/progkg/ontology#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-DCT = "http://purl.org/dc/terms/"
-PROV = "http://www.w3.org/ns/prov#"
-OWL = "http://www.w3.org/2002/07/owl#"
-LICENCE = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+GRAPH = GRAPHS + "rome"
+LICENCE = LICENCE_OUVERTE
 
 CONCEPT = SKOS + "Concept"
 IN_SCHEME = SKOS + "inScheme"
