@@ -103,6 +103,36 @@ def test_the_derived_part_holds_the_derived_lines(project: Path) -> None:
     assert derived == {str(q) for q in ox.parse(part, format=ox.RdfFormat.N_QUADS)}
 
 
+def test_the_derived_graphs_are_computed_on_the_quads_they_read(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build computes the derived graphs on an in-memory projection of its parts: exactly
+    the quads whose property they read, giving the lines the whole store gives; past
+    PROJECTION_MAX_LINES, no projection (the build then reads the on-disk store). With ESCO,
+    whose skills' synonyms the projection leaves out."""
+    from progkg.importers.esco import import_esco
+
+    out = project / "build"
+    esco = FIXTURES / "esco"
+    import_esco([esco / "v1.1.1-cut", esco / "v1.2.1-fr-labels"], out, _quiet, mini_project(project))
+    folder = published_parts(out)
+    manifest = Manifest.read(folder)
+    assert manifest is not None and folder is not None
+    files = [folder / p.file for source in manifest.sources for p in source.parts]
+    view = build_module._projection(files)
+    assert view is not None
+    store = open_store(out)
+    reads = build_module.derive_reads()
+    expected = {
+        str(q) for q in store if reads.wanted(q) and not q.graph_name.value.startswith(G + "derived/")
+    }
+    assert {str(q) for q in view} == expected and len(expected) > 1000
+    assert any("esco/skill/" in q and "altLabel" in q for q in map(str, store))  # (left out)
+    assert build_module.derive_nquads(view) == build_module.derive_nquads(store)
+    monkeypatch.setattr(build_module, "PROJECTION_MAX_LINES", len(expected) - 1)
+    assert build_module._projection(files) is None
+
+
 def test_reimporting_the_same_release_changes_nothing(project: Path) -> None:
     out = project / "build"
     res = mini_project(project)
@@ -253,6 +283,28 @@ def test_the_dump_merge_on_disk_gives_the_python_merge(tmp_path: Path) -> None:
     if shutil.which("sort"):
         assert parts._sort_merge(files, tmp_path / "sort.nq")
         assert (tmp_path / "sort.nq").read_bytes() == (tmp_path / "python.nq").read_bytes()
+
+
+def test_sorting_a_part_with_gnu_sort_gives_the_python_sort(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``sort_file`` by ``sort -u`` (C locale) and by its Python fallback: the same bytes, the
+    same count (unsorted lines with duplicates, non-ASCII and escapes)."""
+    import random
+
+    if not shutil.which("sort"):
+        pytest.skip("no sort on this machine: only the Python path runs")
+    rng = random.Random(11)
+    words = ["a", "A", "é", "\\u00e9", "z", " ", '\\"', "~", "0", "ÿ", "日本"]
+    subjects = [f"<http://x/{rng.choice(words)}{rng.choice(words)}>" for _ in range(2000)]
+    lines = [f'{s} <http://x/p> "{rng.choice(words)}" <http://x/g> .\n' for s in subjects]
+    source = tmp_path / "raw.nq"
+    source.write_bytes("".join(lines).encode())
+    count = parts.sort_file(source, tmp_path / "gnu.nq")
+    monkeypatch.setattr(parts.shutil, "which", lambda _: None)
+    assert parts.sort_file(source, tmp_path / "python.nq") == count
+    assert (tmp_path / "gnu.nq").read_bytes() == (tmp_path / "python.nq").read_bytes()
+    assert count == len(set(lines)) < len(lines)
 
 
 def test_the_search_index_computed_again_only_where_an_import_changed_it(

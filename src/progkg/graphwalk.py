@@ -15,6 +15,9 @@ import pyoxigraph as ox
 
 from progkg.iris import PK, RDF, SKOS
 
+#: The SKOS mappings :meth:`Links.mapped_rome_jobs` follows.
+MAPPING_PROPERTIES = tuple(SKOS + p for p in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch"))
+
 
 class Links:
     """Subject → objects of each property asked for, IRIs only, read once per property."""

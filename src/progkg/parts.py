@@ -206,6 +206,28 @@ def merge_to(paths: list[Path], out: Path) -> None:
         os.fsync(fh.fileno())
 
 
+#: The memory GNU sort may use for :func:`sort_file` (it spills to temporary files beyond).
+SORT_BUFFER = "256M"
+
+
+def _sort_unique(source: Path, out: Path) -> bool:
+    """``sort -u`` of ``source`` into ``out`` in the C locale; False when there is no ``sort``
+    or it failed (the caller then sorts in Python)."""
+    sort = shutil.which("sort")
+    if sort is None:
+        return False
+    env = {**os.environ, "LC_ALL": "C"}
+    command = [sort, "-u", "-S", SORT_BUFFER, "-T", str(out.parent), "-o", str(out), str(source)]
+    try:
+        done = subprocess.run(command, env=env, stdin=subprocess.DEVNULL, capture_output=True)
+    except OSError:
+        return False
+    if done.returncode != 0:
+        out.unlink(missing_ok=True)
+        return False
+    return True
+
+
 def _sort_merge(paths: list[Path], out: Path) -> bool:
     sort = shutil.which("sort")
     if sort is None or not paths:
@@ -246,7 +268,11 @@ def diff(old: Path | None, new: Path | None, removed: BinaryIO, added: BinaryIO)
 def sort_file(source: Path, path: Path) -> int:
     """Write the lines of ``source`` to ``path`` sorted and de-duplicated (as they are: not made
     canonical); the number of lines written. Sorted in chunks of :data:`CHUNK_BYTES` merged on
-    disk, so that the lines of a large file are never all Python objects at once."""
+    disk, so that the lines of a large file are never all Python objects at once. With GNU
+    ``sort`` (C locale, bytewise: the order of :func:`merge_to`), about twice as fast on the
+    national graph's million derived lines, in a bounded buffer."""
+    if _sort_unique(source, path):
+        return _count_lines(path)
     runs: list[Path] = []
     try:
         with open(source, "rb") as fh:

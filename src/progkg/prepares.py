@@ -18,10 +18,21 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from progkg.graphwalk import Links
-from progkg.iris import DERIVED, DERIVED_GRAPHS, PK
+from progkg.graphwalk import MAPPING_PROPERTIES, Links
+from progkg.iris import DERIVED, DERIVED_GRAPHS, PK, RDF
 
 PREPARES_GRAPH = DERIVED_GRAPHS + "prepares"
+#: The properties :func:`prepares_quads` reads (the build computes it on those quads only), and
+#: the classes it reads rdf:type for.
+READS = frozenset(
+    {RDF + "type", *MAPPING_PROPERTIES}
+    | {
+        PK + p
+        for p in ("parentCode", "romeCode", "partOf", "certification", "rome", "mention")
+        + ("nationalCertification", "leadsTo")
+    }
+)
+READS_TYPES = frozenset({PK + "Programme"})
 
 
 def prepares_for(links: Links) -> dict[str, set[str]]:

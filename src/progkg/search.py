@@ -58,6 +58,16 @@ LABEL_PROPERTIES = (
     SCHEMA + "alternateName",
 )
 CODE_PROPERTIES = (SKOS + "notation", PK + "rncpCode", PK + "siret")
+#: The properties :func:`index_nquads` reads (the build computes it on those quads only), the
+#: classes it reads rdf:type for (READS_TYPES, set below KINDS).
+READS = frozenset(
+    {*LABEL_PROPERTIES, *CODE_PROPERTIES, RDF + "type"}
+    | {
+        PK + p
+        for p in ("rome", "romeCode", "parentCode", "certification", "mention", "nationalCertification")
+        + ("provider", "partOf", "hasParcours")
+    }
+)
 
 #: The most matches bound to one parameter; the message says when there were more.
 DEFAULT_CAP = 50
@@ -89,6 +99,8 @@ KINDS: dict[str, Kind] = {
         Kind("any", (), "thing"),
     )
 }
+
+READS_TYPES = frozenset(cls for kind in KINDS.values() for cls in kind.classes)
 
 # Ranks of a match, best first.
 RANK_IRI, RANK_CODE, RANK_EXACT, RANK_WORDS, RANK_PREFIX, RANK_RELATED = range(6)
@@ -295,17 +307,16 @@ def index_nquads_for(store: ox.Store, nodes: set[str]) -> bytes:
     for node in sorted(nodes):
         if labels.get(node) or "programme" not in kinds.get(node, ()):
             continue
-        for cert in _linked(store, node, "certification"):
-            if labels.get(node):
-                break
+        certs = _linked(store, node, "certification")
+        for cert in certs:
             gather(cert)
             named_by_code(cert)
-            providers = _linked(store, node, "provider")
-            for org in providers:
-                gather(org)
-            name = _composite_name(labels, cert, providers)
-            if name:
-                labels[node] = {(SKOS + "notation", ox.Literal(name, language="fr"))}
+        providers = _linked(store, node, "provider")
+        for org in providers:
+            gather(org)
+        name = _composite_name(labels, certs, providers)
+        if name:
+            labels[node] = {(SKOS + "notation", ox.Literal(name, language="fr"))}
     return _emit(sorted(nodes), labels, codes, kinds)
 
 
@@ -363,16 +374,15 @@ def _name_unlabelled(
         if isinstance(quad.subject, ox.NamedNode) and node not in labels:
             labels[node] = {(SKOS + "notation", quad.object)}
     provider = ox.NamedNode(PK + "provider")
+    certifications: dict[str, list[str]] = defaultdict(list)
     for quad in store.quads_for_pattern(None, ox.NamedNode(PK + "certification"), None):
         node = quad.subject.value
-        if (
-            "programme" not in kinds.get(node, ())
-            or node in labels
-            or not isinstance(quad.object, ox.NamedNode)
-        ):
-            continue
-        providers = [q.object.value for q in store.quads_for_pattern(quad.subject, provider, None)]
-        name = _composite_name(labels, quad.object.value, providers)
+        if node not in labels and isinstance(quad.object, ox.NamedNode):
+            if "programme" in kinds.get(node, ()):
+                certifications[node].append(quad.object.value)
+    for node, certs in certifications.items():
+        providers = [q.object.value for q in store.quads_for_pattern(ox.NamedNode(node), provider, None)]
+        name = _composite_name(labels, certs, providers)
         if name:
             labels[node] = {(SKOS + "notation", ox.Literal(name, language="fr"))}
 
@@ -392,16 +402,35 @@ def _best_name(labels: dict[str, set[tuple[str, ox.Literal]]], node: str) -> str
 
 
 def _composite_name(
-    labels: dict[str, set[tuple[str, ox.Literal]]], cert: str, providers: list[str]
+    labels: dict[str, set[tuple[str, ox.Literal]]], certs: list[str], providers: list[str]
 ) -> str | None:
-    """ "<certification> — <institutions>" for an untitled national programme, or None."""
-    certification = _best_name(labels, cert)
+    """ "<certification> — <institutions>" for an untitled national programme, or None.
+
+    A programme kept across successions carries several fiches: its name comes from the newest
+    one with a title (the highest fiche number), then from the newest named by its code only, so
+    that the name never depends on the order a store gives the fiches in (an on-disk and an
+    in-memory store give them in different orders)."""
     institutions = sorted(filter(None, (_best_name(labels, org) for org in providers)))
-    if certification and institutions:
-        return f"{certification} — {', '.join(institutions)}"
+    if not institutions:
+        return None
+    for cert in sorted(certs, key=lambda c: (_named_by_code(labels, c), -_fiche_number(c), c)):
+        certification = _best_name(labels, cert)
+        if certification:
+            return f"{certification} — {', '.join(institutions)}"
     return None
 
 
+def _named_by_code(labels: dict[str, set[tuple[str, ox.Literal]]], node: str) -> bool:
+    """Whether ``node`` has no name but the code :func:`_name_unlabelled` gave it."""
+    return all(predicate == SKOS + "notation" for predicate, _ in labels.get(node, ()))
+
+
+def _fiche_number(iri: str) -> int:
+    match = _FICHE_NUMBER.search(iri)
+    return int(match.group(1)) if match else 0
+
+
+_FICHE_NUMBER = re.compile(r"(?:RNCP|RS)(\d+)$")
 _ROME_IRI = re.compile(re.escape(ID) + r"rome/([A-N][0-9]{4})")
 #: "… (MASTER CLERMONT AUVERGNE)": the diploma kind and the institution a DEPP title ends with.
 _DEPP_INSTITUTION = re.compile(r"\s*\((MASTER|LP|LICENCE|BUT|DUT|DEUST|DIPLOME|DNMADE)\s+[^()]+\)$")

@@ -38,8 +38,8 @@ from collections import defaultdict
 import pyoxigraph as ox
 
 from progkg import textkeys
-from progkg.graphwalk import Links
-from progkg.iris import DERIVED, DERIVED_GRAPHS, PK, RDFS, XSD
+from progkg.graphwalk import MAPPING_PROPERTIES, Links
+from progkg.iris import DERIVED, DERIVED_GRAPHS, PK, RDF, RDFS, XSD
 
 SIMILARITY_GRAPH = DERIVED_GRAPHS + "similarity"
 
@@ -54,6 +54,17 @@ def _decimal(value: float) -> ox.Literal:
 
 
 LABEL = ox.NamedNode(RDFS + "label")
+#: The properties :func:`feature_quads` reads (the build computes it on those quads only), and
+#: the classes it reads rdf:type for.
+READS = frozenset(
+    {RDF + "type", RDFS + "label", *MAPPING_PROPERTIES}
+    | {
+        PK + p
+        for p in ("partOf", "leadsTo", "romeCode", "hasCompetency", "hasBlock", "certification")
+        + ("targetsSector", "rome", "mention", "nationalCertification")
+    }
+)
+READS_TYPES = frozenset({PK + "Parcours"})
 
 
 def parcours_features(links: Links) -> tuple[dict[str, set[str]], dict[str, str]]:
