@@ -119,7 +119,7 @@ def test_the_derived_graphs_are_computed_on_the_quads_they_read(
     manifest = Manifest.read(folder)
     assert manifest is not None and folder is not None
     files = [folder / p.file for source in manifest.sources for p in source.parts]
-    view = build_module._projection(files)
+    view = build_module._projection(files, folder)
     assert view is not None
     store = open_store(out)
     reads = build_module.derive_reads()
@@ -130,7 +130,30 @@ def test_the_derived_graphs_are_computed_on_the_quads_they_read(
     assert any("esco/skill/" in q and "altLabel" in q for q in map(str, store))  # (left out)
     assert build_module.derive_nquads(view) == build_module.derive_nquads(store)
     monkeypatch.setattr(build_module, "PROJECTION_MAX_LINES", len(expected) - 1)
-    assert build_module._projection(files) is None
+    assert build_module._projection(files, folder) is None
+    assert not (folder / ".projection.tmp").exists()
+
+
+@pytest.mark.parametrize("fails", ["store", "derived"])
+def test_a_failure_on_either_core_leaves_the_build_as_it_was(
+    project: Path, monkeypatch: pytest.MonkeyPatch, fails: str
+) -> None:
+    """An import changes the store in a thread while the derived graphs are computed: whichever
+    fails, the import fails with that error, and the build, its parts and the store's folder
+    are left as they were (the thread is waited for before its half-written store is removed)."""
+    out = project / "build"
+    before = snapshot(out)
+
+    def boom(*_: object) -> None:
+        raise ProgkgError(f"{fails}: no space left on device")
+
+    if fails == "store":
+        monkeypatch.setattr(build_module._Changes, "apply", boom)
+    else:
+        monkeypatch.setattr(build_module, "_derived_parts", boom)
+    with pytest.raises(ProgkgError, match=f"^{fails}: no space left"):
+        import_rncp(RNCP_FIXTURE, out, _quiet, mini_project(project))
+    assert snapshot(out) == before  # every file of the build (store, parts, dump, imports)
 
 
 def test_reimporting_the_same_release_changes_nothing(project: Path) -> None:

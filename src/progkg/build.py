@@ -373,11 +373,11 @@ def _build_all(
                     writer.abandon()
                 entries[key] = SourceParts(key, mark, made)
             progress(f"  {source.display}: {sum(p.count for p in entries[key].parts)} quads")
-        _release_free_memory()  # before the derived graphs, the build's peak
         ordered = [entries[source_key(s)] for s in sources]
 
         def loaded_store() -> ox.Store:
             loader.sync()  # type: ignore[union-attr]
+            _release_free_memory()  # before the derived graphs read it: the build's peak
             return loader.store  # type: ignore[union-attr,return-value]
 
         # Derived data (search keys, similarity features) go into the published store only:
@@ -446,10 +446,11 @@ def _changed_nodes(files: list[Path]) -> set[str]:
 
 
 #: The derived graphs are computed on an in-memory store holding only the quads they read
-#: (:func:`_projection`) when those are at most this many lines: 672,000 lines and ~420 MB for
-#: the national graph. Beyond, on the on-disk store itself, which bounds the memory: reading a
-#: quad there costs ~10 µs (its strings are looked up on disk), 2–3× more than in memory.
-PROJECTION_MAX_LINES = 1_500_000
+#: (:func:`_projection`) when those are at most this many lines: ~440,000 lines and ~250 MB for
+#: the national graph (~550 bytes a line). Beyond, on the on-disk store itself, which bounds
+#: the memory (the generated 5e6 graph has 1.46M such lines: in memory, its build peaked at
+#: 2.6 GB): reading a quad there costs ~10 µs (its strings are looked up on disk), 2–3× more.
+PROJECTION_MAX_LINES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -484,44 +485,44 @@ def derive_reads() -> Reads:
     )
 
 
-def _projection(files: list[Path]) -> ox.Store | None:
+def _projection(files: list[Path], folder: Path) -> ox.Store | None:
     """An in-memory store of the lines of ``files`` (sorted parts) that the derived graphs read
     (:func:`derive_reads`), or None when there are more than :data:`PROJECTION_MAX_LINES`.
 
     Why: the search index reads every label, code and type of the graph, and the on-disk store
     gives them at ~10 µs a quad (10.6 s for the national graph's index, against 4.8 s in
     memory); the parts hold the same quads as text, and picking the lines by their property
-    (and class, and subject for ESCO's skill synonyms) is a few string comparisons."""
+    (and class, and subject for ESCO's skill synonyms) is a few string comparisons. The lines
+    are picked into a file first and loaded only when they fit, so that a graph too large for
+    the projection costs one read of its parts, no memory."""
     reads = derive_reads()
     wanted = {f"<{p}>".encode() for p in reads.properties}
     types = {f"<{c}>".encode() for c in reads.types}
     type_, alt = f"<{RDF_TYPE}>".encode(), f"<{SKOS_ALT_LABEL}>".encode()
     unread = tuple(f"<{prefix}".encode() for prefix in reads.unread_alternatives)
-    store = ox.Store()
-    count = 0
-    chunk: list[bytes] = []
-    size = 0
-    for path in files:
-        with open(path, "rb") as fh:
-            for line in fh:
-                subject, predicate, obj, _ = line.split(b" ", 3)
-                if predicate not in wanted:
-                    continue
-                if predicate == type_ and obj not in types:
-                    continue
-                if predicate == alt and subject.startswith(unread):
-                    continue
-                chunk.append(line)
-                size += len(line)
-                count += 1
-        if count > PROJECTION_MAX_LINES:
-            return None
-        if size >= LOAD_CHUNK_BYTES:
-            store.bulk_load(b"".join(chunk), format=ox.RdfFormat.N_QUADS)
-            chunk, size = [], 0
-    if chunk:
-        store.bulk_load(b"".join(chunk), format=ox.RdfFormat.N_QUADS)
-    return store
+    picked = folder / ".projection.tmp"
+    try:
+        count = 0
+        with open(picked, "wb", buffering=1 << 20) as out:
+            for path in files:
+                with open(path, "rb") as fh:
+                    for line in fh:
+                        subject, predicate, obj, _ = line.split(b" ", 3)
+                        if predicate not in wanted:
+                            continue
+                        if predicate == type_ and obj not in types:
+                            continue
+                        if predicate == alt and subject.startswith(unread):
+                            continue
+                        out.write(line)
+                        count += 1
+                if count > PROJECTION_MAX_LINES:
+                    return None
+        store = ox.Store()
+        bulk_load_file(store, picked)
+        return store
+    finally:
+        picked.unlink(missing_ok=True)
 
 
 def _derived_parts(
@@ -545,7 +546,7 @@ def _derived_parts(
     from progkg.similarity import feature_quads
 
     files = [folder / part.file for source in sources for part in source.parts]
-    view = _projection(files) or read_store()
+    view = _projection(files, folder) or read_store()
     raw = folder / ".derived.tmp"
     name = DERIVED_KEY + ".nq"
     try:
@@ -625,6 +626,7 @@ def _import_in_place(
     parts_folder = st.parts_dir(build_dir, folder)
     parts_folder.mkdir(parents=True)
     store: ox.Store | None = None
+    worker: _InBackground | None = None
     try:
         writer = pt.PartWriter(parts_folder, _stem(key))
         try:
@@ -655,33 +657,42 @@ def _import_in_place(
         total = previous.total()
         fresh = changes.gone > FRESH_MIN_REMOVED and changes.gone * REMOVE_COST > total
         if fresh:
-            # Removing is slow (a transaction per quad): load the new store from the parts.
             progress("  many quads gone: loading the new store from the sorted parts")
-            store = ox.Store(str(folder))
-            for entry in ordered:
-                for part in entry.parts:
-                    bulk_load_file(store, parts_folder / part.file)
-        else:
-            store = st.copy_store(build_dir, folder)
-            changes.apply(store)
+
+        def new_store() -> ox.Store:
+            if fresh:  # removing is slow (a transaction per quad): the new store from the parts
+                loaded = ox.Store(str(folder))
+                for entry in ordered:
+                    for part in entry.parts:
+                        bulk_load_file(loaded, parts_folder / part.file)
+                return loaded
+            copied = st.copy_store(build_dir, folder)
+            changes.apply(copied)
+            return copied
+
+        # The store is changed on one core while the derived graphs are computed on the other
+        # (from the parts: they need the store only when they do not fit in memory).
+        worker = _InBackground(new_store)
+        worker.start()
         incremental = not fresh and 0 < changes.came + changes.gone <= INCREMENTAL_INDEX_MAX_LINES
         changed = _changed_nodes([changes.removed, changes.added]) if incremental else None
-        changes.discard()
         unchanged = changes.came == 0 and changes.gone == 0
+        if unchanged:  # the same graph: the same derived graphs, not computed again
+            derived_parts = previous.derived
+            _link_parts(SourceParts(DERIVED_KEY, "", derived_parts), previous_folder, parts_folder)
+        elif changed is not None and len(previous.derived) == 1:
+            previous_part = previous_folder / previous.derived[0].file
+            derived_parts = _derived_parts(worker.result, parts_folder, ordered, previous_part, changed)
+        else:
+            derived_parts = _derived_parts(worker.result, parts_folder, ordered)
+        store = worker.result()
+        changes.discard()
         if ROME_GRAPH in graphs and not unchanged:  # curated references to ROME, against the new release
             curated = [
                 (s.display, s.path, read_source(s)) for s in sources if s.kind in ("curated", "mapping")
             ]
             consistency.check_rome_references(curated, consistency.rome_codes_in_store(store, ROME_GRAPH))
             del curated
-        if unchanged:  # the same graph: the same derived graphs, not computed again
-            derived_parts = previous.derived
-            _link_parts(SourceParts(DERIVED_KEY, "", derived_parts), previous_folder, parts_folder)
-        elif changed is not None and len(previous.derived) == 1:
-            previous_part = previous_folder / previous.derived[0].file
-            derived_parts = _derived_parts(lambda: store, parts_folder, ordered, previous_part, changed)
-        else:
-            derived_parts = _derived_parts(lambda: store, parts_folder, ordered)
         if unchanged:
             pass
         elif fresh:
@@ -714,10 +725,40 @@ def _import_in_place(
         _publish(build_dir, folder, parts_folder, Manifest(ordered, derived_parts), close, report)
     except BaseException:
         store = None
+        if worker is not None:
+            worker.discard()  # (waits for it: the store it opened is closed before the removal)
         shutil.rmtree(folder, ignore_errors=True)
         shutil.rmtree(parts_folder, ignore_errors=True)
         raise
     return report
+
+
+class _InBackground(threading.Thread):
+    """Runs ``work`` in a thread (Oxigraph's loads release the GIL: the main thread computes
+    meanwhile); :meth:`result` waits for it and gives its value or raises what it raised."""
+
+    def __init__(self, work: Callable[[], ox.Store]) -> None:
+        super().__init__(name="progkg-store", daemon=True)
+        self._work = work
+        self._value: ox.Store | None = None
+        self._error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self._value = self._work()
+        except BaseException as exc:  # noqa: BLE001 — handed to the main thread
+            self._error = exc
+
+    def result(self) -> ox.Store:
+        self.join()
+        if self._error is not None:
+            raise self._error
+        assert self._value is not None
+        return self._value
+
+    def discard(self) -> None:
+        self.join()
+        self._value = None
 
 
 #: An import loads its new store from the parts rather than removing the quads gone from a
