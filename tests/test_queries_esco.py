@@ -9,6 +9,7 @@ The tests of tests/test_queries.py that run every saved query run these three to
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -139,3 +140,20 @@ def test_an_unknown_occupation_is_a_clear_error(esco_built: Path) -> None:
 
     with pytest.raises(ProgkgError, match="no ESCO occupation matches 'astronaute'"):
         ask("programmes-for-esco", esco_built, occupation="astronaute")
+
+
+def test_a_code_given_to_the_wrong_parameter_names_the_right_one(esco_built: Path) -> None:
+    """esco-for-job takes a job title (job) or a ROME code (rome): a ROME code given as job
+    is refused, and the message says which parameter takes it; a value naming nothing of any
+    kind gets no such hint."""
+    from progkg.errors import ProgkgError
+
+    with pytest.raises(ProgkgError) as caught:
+        ask("esco-for-job", esco_built, job="E1103")
+    message = caught.value.message
+    assert message.startswith("parameter job: no job title matches 'E1103'")
+    assert re.search(r"\. 'E1103' names a ROME code \([^)]+\): give it as -p rome=E1103$", message), message
+    assert len(ask("esco-for-job", esco_built, rome="E1103").values()) == 4
+    with pytest.raises(ProgkgError) as caught:
+        ask("esco-for-job", esco_built, job="astronaute")
+    assert "give it as" not in caught.value.message

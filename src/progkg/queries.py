@@ -736,11 +736,31 @@ def resolve_params(query: SavedQuery, values: dict[str, str], select, *, cap: in
             continue
         try:
             out.append(search.resolve(p.name, p.kind, values[p.name], select, cap=cap or search.DEFAULT_CAP))
-        except ProgkgError:
+        except ProgkgError as exc:
             if not search.has_index(select):
                 raise ProgkgError(search.NO_INDEX) from None
+            hint = _other_parameter_hint(query, p, values[p.name], select)
+            if hint:
+                raise ProgkgError(f"{exc.message}. {hint}") from None
             raise
     return out
+
+
+def _other_parameter_hint(query: SavedQuery, given: QueryParam, text: str, select) -> str | None:
+    """When a value names nothing of its parameter's kind but is the code or exact name of
+    another parameter's kind ("K1802" given as a job title to a query that also takes a ROME
+    code), the parameter to give it to."""
+    from progkg import search
+
+    for other in query.params:
+        if not other.kind or other.name == given.name or other.kind in (given.kind, "any"):
+            continue
+        found = search.find(other.kind, text, select, related=False)
+        if found and found[0].rank <= search.RANK_EXACT:
+            noun = search.KINDS[other.kind].noun
+            name = f" ({found[0].name})" if found[0].name and len(found) == 1 else ""
+            return f"{text!r} names a {noun}{name}: give it as -p {other.name}={text}"
+    return None
 
 
 def result_from_solutions(answer: ox.QuerySolutions | ox.QueryBoolean) -> QueryResult:
