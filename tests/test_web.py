@@ -14,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
+from rdflib.compare import isomorphic
 from starlette.testclient import TestClient
 
 from progkg import store as st
@@ -96,7 +97,23 @@ def test_the_rdf_of_one_iri_is_what_the_graph_says_about_it(client: TestClient, 
     assert not any("derived#" in str(p) for p in g.predicates())
     # Same build, same bytes.
     assert client.get(f"/id/{CIPT}.ttl").content == turtle
-    assert json.loads(client.get(f"/id/{CIPT}.jsonld").content)
+    jsonld = client.get(f"/id/{CIPT}.jsonld").content
+    assert jsonld == client.get(f"/id/{CIPT}.jsonld").content
+
+
+def test_the_json_ld_is_compacted_with_the_exports_context(client: TestClient) -> None:
+    """A page's JSON-LD carries the context the export ships, inline, and uses it (``skos:``,
+    ``pk:`` keys, the described node first): the same statements as its Turtle."""
+    from progkg.export import load_context
+
+    doc = json.loads(client.get("/id/rome/K1802.jsonld").content)
+    assert doc["@context"] == load_context()["@context"]
+    first = doc["@graph"][0]
+    assert first["@id"] == "pkid:rome/K1802" and first["skos:notation"] == [{"@value": "K1802"}]
+    assert all(":" in key for node in doc["@graph"] for key in node if not key.startswith("@"))
+    as_jsonld = rdflib.Graph().parse(data=json.dumps(doc), format="json-ld")
+    as_turtle = rdflib.Graph().parse(data=client.get("/id/rome/K1802.ttl").content, format="turtle")
+    assert len(as_turtle) >= 5 and isomorphic(as_jsonld, as_turtle)
 
 
 def test_accept_parsing() -> None:

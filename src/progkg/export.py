@@ -476,11 +476,17 @@ def _node_value(term: ox.NamedNode | ox.BlankNode | ox.Literal, compact: _Compac
 
 def render_jsonld(snap: Snapshot, context: dict) -> bytes:
     """The union as one JSON-LD document: the shipped context inline, one node object a subject."""
+    return jsonld_document(snap.union_bytes, context)
+
+
+def jsonld_document(ntriples: bytes, context: dict) -> bytes:
+    """N-Triples (grouped by subject) as one compacted JSON-LD document with ``context`` inline:
+    the export's, and each linked-data page's (:mod:`progkg.web`)."""
     compact = _Compactor(prefixes_of(context))
     nodes: list[str] = []
     node: dict | None = None
     subject = None
-    for triple in ox.parse(snap.union_bytes, format=ox.RdfFormat.N_TRIPLES):
+    for triple in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES):
         if triple.subject != subject:
             if node is not None:
                 nodes.append(json.dumps(node, ensure_ascii=False))

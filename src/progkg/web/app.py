@@ -35,6 +35,7 @@ from starlette.staticfiles import StaticFiles
 
 from progkg import search
 from progkg.errors import ProgkgError
+from progkg.export import load_context
 from progkg.iris import DERIVED_GRAPHS, ID, ORG, PK, PREFIXES, SKOS
 from progkg.web import negotiation as neg
 from progkg.web import pictures
@@ -83,6 +84,7 @@ class Pages:
     def __init__(self, store: ox.Store, sparql_url: str | None = None) -> None:
         self.graph = Graph(store)
         self.sparql_url = sparql_url.rstrip("/") if sparql_url else None
+        self.context = load_context()  # the JSON-LD context the export ships
         self.env = Environment(
             loader=FileSystemLoader(str(HERE / "templates")),
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -342,7 +344,7 @@ class Pages:
             return False
 
     def rdf(self, iri: str, fmt: neg.Format, headers: dict[str, str]) -> Response:
-        body = neg.serialize(self.graph.triples(iri), fmt, RDF_PREFIXES)
+        body = neg.serialize(self.graph.triples(iri), fmt, RDF_PREFIXES, self.context)
         media = fmt.media_type + ("; charset=utf-8" if fmt is not neg.JSONLD else "")
         return Response(body, media_type=media, headers={**headers, "Link": f'<{iri}>; rel="describes"'})
 

@@ -87,9 +87,15 @@ def choose(accept: str | None) -> Format | None:
     return best[2] if best else None
 
 
-def serialize(triples: list[ox.Triple], fmt: Format, prefixes: dict[str, str]) -> bytes:
-    """The triples in ``fmt`` (Turtle with the vocabularies' prefixes)."""
+def serialize(triples: list[ox.Triple], fmt: Format, prefixes: dict[str, str], context: dict) -> bytes:
+    """The triples in ``fmt``: Turtle with the vocabularies' prefixes; JSON-LD compacted with
+    the context the export ships (``ontology/progkg.context.jsonld``, inline), as the export
+    writes it, so that a page's JSON-LD reads as the dump's (``pk:rome``, ``skos:prefLabel``)."""
     assert fmt.rdf is not None
     if fmt is TURTLE:
         return ox.serialize(triples, format=fmt.rdf, prefixes=prefixes)
+    if fmt is JSONLD:
+        from progkg.export import jsonld_document
+
+        return jsonld_document(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), context)
     return ox.serialize(triples, format=fmt.rdf)
