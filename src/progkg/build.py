@@ -188,6 +188,8 @@ class Manifest:
 
     sources: list[SourceParts]
     derived: list[pt.GraphPart]
+    #: The dump made with these parts: its inode and size (:func:`ensure_dump`).
+    dump: tuple[int, int] | None = None
 
     def to_json(self) -> str:
         def graph_parts(items: list[pt.GraphPart]) -> list[list[object]]:
@@ -201,6 +203,7 @@ class Manifest:
                     for s in self.sources
                 ],
                 "derived": graph_parts(self.derived),
+                "dump": list(self.dump) if self.dump else None,
             },
             indent=1,
             ensure_ascii=False,
@@ -219,9 +222,11 @@ class Manifest:
             def graph_parts(items: list[list[object]]) -> list[pt.GraphPart]:
                 return [pt.GraphPart(str(g), str(f), int(c)) for g, f, c in items]  # type: ignore[call-overload]
 
+            dump = data.get("dump")
             return Manifest(
                 [SourceParts(s["key"], s["fingerprint"], graph_parts(s["parts"])) for s in data["sources"]],
                 graph_parts(data["derived"]),
+                (int(dump[0]), int(dump[1])) if dump else None,
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None
@@ -252,6 +257,46 @@ def _counts(folder: Path, sources: list[SourceParts]) -> dict[str, int]:
 
 def _dump(folder: Path, sources: list[SourceParts], path: Path) -> None:
     pt.merge_to([folder / p.file for s in sources for p in s.parts], path)
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return info.st_ino, info.st_size
+
+
+def ensure_dump(build_dir: Path, progress: Progress = _quiet) -> None:
+    """Write ``build/progkg.nq`` again from the published store's parts when it is not the dump
+    that store was published with (a build killed between publishing the store and renaming
+    its dump, a dump deleted, a build folder copied file by file). Validation and the export
+    read the dump: this keeps them reading the graph the store answers with.
+
+    Left as it is while another process writes the build (it publishes a dump of its own), and
+    for a build older than this check (its manifest records no dump)."""
+    folder = st.published_parts(build_dir)
+    manifest = Manifest.read(folder)
+    if folder is None or manifest is None or manifest.dump is None:
+        return
+    dump = build_dir / st.DUMP_FILE
+
+    def in_step() -> bool:
+        try:
+            return _identity(dump) == manifest.dump
+        except FileNotFoundError:
+            return False
+
+    if in_step() or not all(_has_parts(s, folder) for s in manifest.sources):
+        return
+    try:
+        with st.write_lock(build_dir, "dump"):
+            if st.published_parts(build_dir) != folder or in_step():
+                return
+            progress(f"{dump} is not the dump of the published store: writing it again from its parts")
+            with st.atomic_output(dump) as tmp:
+                _dump(folder, manifest.sources, tmp)
+                manifest.dump = _identity(tmp)
+                st.atomic_write(folder / MANIFEST, manifest.to_json().encode("utf-8"))
+    except st.BuildBusy:  # another process is writing the build: it publishes a dump of its own
+        return
 
 
 def _link_parts(source: SourceParts, old: Path, new: Path) -> None:
@@ -397,10 +442,20 @@ def _build_all(
     except BaseException:
         if loader is not None:
             loader.abandon()
-        shutil.rmtree(folder, ignore_errors=True)
-        shutil.rmtree(parts_folder, ignore_errors=True)
+        _discard(build_dir, folder, parts_folder)
         raise
     return report
+
+
+def _discard(build_dir: Path, folder: Path, parts_folder: Path) -> None:
+    """Remove a new store and its parts after a failure, unless it was published already (an
+    interruption between publishing the store and renaming the dump: the store stands, and
+    :func:`ensure_dump` writes the dump that goes with it)."""
+    link = st.store_path(build_dir)
+    if link.exists() and link.resolve() == folder.resolve():
+        return
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(parts_folder, ignore_errors=True)
 
 
 def _release_free_memory() -> None:
@@ -591,11 +646,16 @@ def _publish(
     close_store: Callable[[Path], None],
     report: BuildReport,
 ) -> None:
-    """Write the dump and the manifest, close the store, publish the store, then the dump."""
-    (parts_folder / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
+    """Write the dump and the manifest, close the store, publish the store, then the dump.
+
+    The store and the dump are published by two renames: the manifest records the new dump's
+    inode and size (a rename keeps them), so that a process killed between the two leaves a
+    dump that :func:`ensure_dump` knows to be out of step, and writes again."""
     dump = build_dir / st.DUMP_FILE
     with st.atomic_output(dump) as tmp:
         _dump(parts_folder, manifest.sources, tmp)
+        manifest.dump = _identity(tmp)
+        (parts_folder / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
         close_store(folder)
         st.publish_store(build_dir, folder)
     report.store = st.store_path(build_dir)
@@ -727,8 +787,7 @@ def _import_in_place(
         store = None
         if worker is not None:
             worker.discard()  # (waits for it: the store it opened is closed before the removal)
-        shutil.rmtree(folder, ignore_errors=True)
-        shutil.rmtree(parts_folder, ignore_errors=True)
+        _discard(build_dir, folder, parts_folder)
         raise
     return report
 

@@ -585,8 +585,10 @@ class Export:
 def read_checked(build_dir: Path, progress: Progress = _quiet) -> Snapshot:
     """The built graph's lines, once the privacy gate has let them through (else exit 1)."""
     from progkg import privacy
+    from progkg.build import ensure_dump
 
     st.open_store(build_dir)  # a clear "run progkg build first" when there is no build
+    ensure_dump(build_dir, progress)  # the dump the published store was built with
     progress(f"export: reading {build_dir / st.DUMP_FILE}")
     data = read_dump(build_dir / st.DUMP_FILE)
     progress(f"export: {len(data.union)} triples in {len(data.graphs)} graphs; checking privacy")

@@ -58,6 +58,10 @@ def open_store(build: Path) -> ox.Store:
 _HELD: dict[tuple[Path, int], int] = {}
 
 
+class BuildBusy(ProgkgError):
+    """Another process holds the build's write lock."""
+
+
 @contextlib.contextmanager
 def write_lock(build: Path, what: str = "build") -> Iterator[None]:
     """Hold ``build/.lock`` for the duration of a write (build or import).
@@ -83,7 +87,7 @@ def write_lock(build: Path, what: str = "build") -> Iterator[None]:
             if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
                 raise
             holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
-            raise ProgkgError(
+            raise BuildBusy(
                 f"{build} is busy: {holder} is writing to it; wait for it to finish and retry"
             ) from None
         os.ftruncate(fd, 0)

@@ -235,6 +235,9 @@ def validate(
         shapes_file = resources().shapes_file
     if not shapes_file.is_file():
         raise ProgkgError(f"{shapes_file}: the shapes file is missing")
+    from progkg.build import ensure_dump
+
+    ensure_dump(build_dir, progress)  # the dump the published store was built with
     dump = build_dir / st.DUMP_FILE
     start = time.perf_counter()
     fp = incremental.fingerprint(shapes_file, engine)
