@@ -33,14 +33,17 @@ build, which gives the same store and dump.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import queue
 import shutil
 import threading
 from collections.abc import Callable
+from concurrent import futures
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -516,14 +519,6 @@ class Reads:
     types: frozenset[str]  # the classes whose rdf:type quads are read
     unread_alternatives: tuple[str, ...]  # the IRI prefixes whose skos:altLabel is not read
 
-    def wanted(self, quad: ox.Quad) -> bool:
-        predicate = quad.predicate.value
-        if predicate == RDF_TYPE:
-            return isinstance(quad.object, ox.NamedNode) and quad.object.value in self.types
-        if predicate == SKOS_ALT_LABEL and quad.subject.value.startswith(self.unread_alternatives):
-            return False
-        return predicate in self.properties
-
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SKOS_ALT_LABEL = "http://www.w3.org/2004/02/skos/core#altLabel"
@@ -595,47 +590,56 @@ def _derived_parts(
     1 GB of N-Quads at 5e6 triples. The lines are not brought to Oxigraph's canonical form like
     the sources' parts (that cost seconds): they are not dumped, and compared only with lines
     the same code wrote; a line gone is parsed back into its quad to remove it from the store."""
-    from progkg.graphwalk import Links
-    from progkg.prepares import prepares_quads
-    from progkg.search import index_nquads
-    from progkg.similarity import feature_quads
-
     files = [folder / part.file for source in sources for part in source.parts]
     view = _projection(files, folder) or read_store()
     raw = folder / ".derived.tmp"
     name = DERIVED_KEY + ".nq"
     try:
         with open(raw, "wb") as fh:
-            links = Links(view)
-            small = feature_quads(view, links) + prepares_quads(view, links)
-            del links
-            fh.write(ox.serialize(small, format=ox.RdfFormat.N_QUADS))
-            del small
-            if previous is not None and changed is not None:
-                _write_index_incrementally(view, fh, previous, changed)
-            else:
-                fh.write(index_nquads(view))
+            _write_derived(view, fh, previous, changed)
         del view
         return [pt.GraphPart(DERIVED_GRAPHS, name, pt.sort_file(raw, folder / name))]
     finally:
         raw.unlink(missing_ok=True)
 
 
-def _write_index_incrementally(store: ox.Store, out: object, previous: Path, changed: set[str]) -> None:
+def _write_derived(
+    store: ox.Store, out: BinaryIO, previous: Path | None = None, changed: set[str] | None = None
+) -> None:
+    """The derived graphs' lines (unsorted) into ``out``, piece by piece: the similarity features
+    and the ROME preparation, then the search index, in whole or, given the previous build's
+    part and the nodes an import changed, in part (:func:`_write_index_incrementally`)."""
+    from progkg.graphwalk import Links
+    from progkg.prepares import prepares_quads
+    from progkg.search import index_nquads
+    from progkg.similarity import feature_quads
+
+    links = Links(store)
+    small = feature_quads(store, links) + prepares_quads(store, links)
+    del links
+    out.write(ox.serialize(small, format=ox.RdfFormat.N_QUADS))
+    del small
+    if previous is not None and changed is not None:
+        _write_index_incrementally(store, out, previous, changed)
+    else:
+        out.write(index_nquads(store))
+
+
+def _write_index_incrementally(store: ox.Store, out: BinaryIO, previous: Path, changed: set[str]) -> None:
     """The search index as :func:`progkg.search.index_nquads` gives it, from the previous
     build's lines of the nodes untouched and the lines of the others computed again."""
     from progkg.search import SEARCH_GRAPH, affected_nodes, index_nquads, index_nquads_for
 
     affected = affected_nodes(store, changed)
     if len(affected) > INCREMENTAL_INDEX_MAX_NODES:
-        out.write(index_nquads(store))  # type: ignore[attr-defined]
+        out.write(index_nquads(store))
         return
     tail = f" <{SEARCH_GRAPH}> .\n".encode()
     with open(previous, "rb") as fh:
         for line in fh:
             if line.endswith(tail) and line[1 : line.index(b">")].decode("utf-8") not in affected:
-                out.write(line)  # type: ignore[attr-defined]
-    out.write(index_nquads_for(store, affected))  # type: ignore[attr-defined]
+                out.write(line)
+    out.write(index_nquads_for(store, affected))
 
 
 def _publish(
@@ -686,7 +690,8 @@ def _import_in_place(
     parts_folder = st.parts_dir(build_dir, folder)
     parts_folder.mkdir(parents=True)
     store: ox.Store | None = None
-    worker: _InBackground | None = None
+    background = futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="progkg-store")
+    worker: futures.Future[ox.Store] | None = None
     try:
         writer = pt.PartWriter(parts_folder, _stem(key))
         try:
@@ -731,9 +736,9 @@ def _import_in_place(
             return copied
 
         # The store is changed on one core while the derived graphs are computed on the other
-        # (from the parts: they need the store only when they do not fit in memory).
-        worker = _InBackground(new_store)
-        worker.start()
+        # (from the parts: they need the store only when they do not fit in memory; Oxigraph's
+        # loads release the GIL).
+        worker = background.submit(new_store)
         incremental = not fresh and 0 < changes.came + changes.gone <= INCREMENTAL_INDEX_MAX_LINES
         changed = _changed_nodes([changes.removed, changes.added]) if incremental else None
         unchanged = changes.came == 0 and changes.gone == 0
@@ -786,38 +791,13 @@ def _import_in_place(
     except BaseException:
         store = None
         if worker is not None:
-            worker.discard()  # (waits for it: the store it opened is closed before the removal)
+            futures.wait([worker])  # the store it opened is closed before the removal
+            worker = None
         _discard(build_dir, folder, parts_folder)
         raise
+    finally:
+        background.shutdown()
     return report
-
-
-class _InBackground(threading.Thread):
-    """Runs ``work`` in a thread (Oxigraph's loads release the GIL: the main thread computes
-    meanwhile); :meth:`result` waits for it and gives its value or raises what it raised."""
-
-    def __init__(self, work: Callable[[], ox.Store]) -> None:
-        super().__init__(name="progkg-store", daemon=True)
-        self._work = work
-        self._value: ox.Store | None = None
-        self._error: BaseException | None = None
-
-    def run(self) -> None:
-        try:
-            self._value = self._work()
-        except BaseException as exc:  # noqa: BLE001 — handed to the main thread
-            self._error = exc
-
-    def result(self) -> ox.Store:
-        self.join()
-        if self._error is not None:
-            raise self._error
-        assert self._value is not None
-        return self._value
-
-    def discard(self) -> None:
-        self.join()
-        self._value = None
 
 
 #: An import loads its new store from the parts rather than removing the quads gone from a
@@ -874,16 +854,10 @@ def derive_nquads(store: ox.Store) -> bytes:
     """What the build computes from the graph for fast answers: the search index that
     parameters are resolved against (:mod:`progkg.search`), the features ``similar-parcours``
     compares (:mod:`progkg.similarity`) and the ROME codes each programme prepares for
-    (:mod:`progkg.prepares`). (The build itself writes the same lines to a file as they are
-    computed: :func:`_derived_parts`.)"""
-    from progkg.graphwalk import Links
-    from progkg.prepares import prepares_quads
-    from progkg.search import index_nquads
-    from progkg.similarity import feature_quads
-
-    links = Links(store)
-    small = feature_quads(store, links) + prepares_quads(store, links)
-    return index_nquads(store) + ox.serialize(small, format=ox.RdfFormat.N_QUADS)
+    (:mod:`progkg.prepares`). (The build writes the same lines to a file: :func:`_derived_parts`.)"""
+    out = io.BytesIO()
+    _write_derived(store, out)
+    return out.getvalue()
 
 
 #: Bytes of N-Quads given to Oxigraph's bulk loader at once. Its memory grows with what it is

@@ -211,13 +211,24 @@ SORT_BUFFER = "256M"
 
 
 def _sort_unique(source: Path, out: Path) -> bool:
-    """``sort -u`` of ``source`` into ``out`` in the C locale; False when there is no ``sort``
-    or it failed (the caller then sorts in Python)."""
+    """``sort -u`` of ``source`` into ``out`` in the C locale, in a bounded buffer."""
+    return _gnu_sort(["-u", "-S", SORT_BUFFER], [source], out)
+
+
+def _sort_merge(paths: list[Path], out: Path) -> bool:
+    """``sort -m -u`` of sorted files, all in one pass (GNU sort merges 16 at a time by default,
+    through temporary files)."""
+    return bool(paths) and _gnu_sort(["-m", "-u", f"--batch-size={max(2, min(len(paths), 500))}"], paths, out)
+
+
+def _gnu_sort(options: list[str], paths: list[Path], out: Path) -> bool:
+    """Run ``sort`` in the C locale (bytewise) with its temporary files beside ``out``; False when
+    there is no ``sort`` or it failed (the caller then does the work in Python)."""
     sort = shutil.which("sort")
     if sort is None:
         return False
     env = {**os.environ, "LC_ALL": "C"}
-    command = [sort, "-u", "-S", SORT_BUFFER, "-T", str(out.parent), "-o", str(out), str(source)]
+    command = [sort, *options, "-T", str(out.parent), "-o", str(out), *map(str, paths)]
     try:
         done = subprocess.run(command, env=env, stdin=subprocess.DEVNULL, capture_output=True)
     except OSError:
@@ -226,21 +237,6 @@ def _sort_unique(source: Path, out: Path) -> bool:
         out.unlink(missing_ok=True)
         return False
     return True
-
-
-def _sort_merge(paths: list[Path], out: Path) -> bool:
-    sort = shutil.which("sort")
-    if sort is None or not paths:
-        return False
-    env = {**os.environ, "LC_ALL": "C"}
-    # All the files in one pass (GNU sort merges 16 at a time by default, through temporary files).
-    batch = f"--batch-size={max(2, min(len(paths), 500))}"
-    command = [sort, "-m", "-u", batch, "-T", str(paths[0].parent), "-o", str(out), *map(str, paths)]
-    try:
-        done = subprocess.run(command, env=env, stdin=subprocess.DEVNULL, capture_output=True)
-    except OSError:
-        return False
-    return done.returncode == 0
 
 
 def diff(old: Path | None, new: Path | None, removed: BinaryIO, added: BinaryIO) -> tuple[int, int]:
